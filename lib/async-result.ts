@@ -1,0 +1,151 @@
+/**
+ * `AsyncResult`: the handle of a job submitted with `apply_async` (and the base of `MapResult`).
+ *
+ * @module
+ */
+import { InvalidStateError, TimeoutError } from './errors.js';
+import { settledWithin, timeoutToMs } from './timeout.js';
+
+/** Callbacks accepted by `apply_async`, `map_async` and `starmap_async`. */
+export interface ResultCallbacks<T> {
+  /** Called with the value when the job succeeds, before `get()` resolves. */
+  callback?: ((value: T) => void) | null | undefined;
+  /** Called with the error when the job fails, before `get()` rejects. */
+  error_callback?: ((error: unknown) => void) | null | undefined;
+}
+
+/**
+ * The result of a job that may not have finished yet.
+ *
+ * Python equivalent: `multiprocessing.pool.AsyncResult`. Timeouts are in seconds. Unlike a bare
+ * Promise, a result nobody awaits never causes an unhandled rejection, and `get()` may be called
+ * any number of times (a failed result rejects with the same error object every time).
+ * It is PromiseLike: `await result` is `await result.get()`.
+ *
+ * @typeParam T - the value the job produces.
+ * @example
+ * ```ts
+ * const result = pool.apply_async((x: number) => x * x, [7]);
+ * await result.wait(1);        // Python: result.wait(1)
+ * console.log(result.ready()); // true
+ * console.log(await result.get()); // 49
+ * ```
+ */
+export class AsyncResult<T> implements PromiseLike<T> {
+  private readonly settled: Promise<T>;
+  private resolveSettled!: (value: T) => void;
+  private rejectSettled!: (error: unknown) => void;
+  private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  private readonly callbacks: ResultCallbacks<T>;
+
+  /** @internal Front-ends create results; users receive them. */
+  constructor(callbacks: ResultCallbacks<T> = {}) {
+    this.callbacks = callbacks;
+    this.settled = new Promise<T>((resolve, reject) => {
+      this.resolveSettled = resolve;
+      this.rejectSettled = reject;
+    });
+    // A result nobody awaits must not become an unhandled rejection.
+    this.settled.catch(() => undefined);
+  }
+
+  /**
+   * Waits for the value.
+   *
+   * Python equivalent: `AsyncResult.get(timeout=None)`.
+   * @param timeout - seconds to wait; omit (or `null`) to wait as long as it takes.
+   * @returns the job's value.
+   * @throws TimeoutError when the timeout passes first (the result stays usable).
+   * @throws the job's own error when it failed (the same object each time).
+   * @example
+   * ```ts
+   * const value = await pool.apply_async(f, [1]).get(5);
+   * ```
+   */
+  async get(timeout?: number | null): Promise<T> {
+    const ms = timeoutToMs(timeout);
+    if (ms !== undefined && !this.outcome && !(await settledWithin(this.settled, ms))) {
+      throw new TimeoutError(`The result was not ready within ${timeout} s`);
+    }
+    return this.settled;
+  }
+
+  /**
+   * Waits until the result is ready or the timeout passes. Never rejects.
+   *
+   * Python equivalent: `AsyncResult.wait(timeout=None)`.
+   * @param timeout - seconds to wait; omit to wait as long as it takes.
+   * @example
+   * ```ts
+   * await result.wait(0.5);
+   * if (!result.ready()) console.log('still working');
+   * ```
+   */
+  async wait(timeout?: number | null): Promise<void> {
+    await settledWithin(this.settled, timeoutToMs(timeout));
+  }
+
+  /**
+   * Whether the job has finished (successfully or not).
+   *
+   * Python equivalent: `AsyncResult.ready()`.
+   * @example
+   * ```ts
+   * if (result.ready()) console.log(await result.get());
+   * ```
+   */
+  ready(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /**
+   * Whether the job finished without error.
+   *
+   * Python equivalent: `AsyncResult.successful()`.
+   * @throws InvalidStateError when the result is not ready (CPython raises ValueError).
+   * @example
+   * ```ts
+   * await result.wait();
+   * console.log(result.successful());
+   * ```
+   */
+  successful(): boolean {
+    if (!this.outcome) throw new InvalidStateError('The result is not ready; call successful() after wait() or ready()');
+    return this.outcome.ok;
+  }
+
+  /** Makes the result awaitable: `await result` equals `await result.get()`. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.settled.then(onfulfilled, onrejected);
+  }
+
+  /** @internal Settles the result once: runs the callback first, as CPython does. */
+  _resolve(value: T): void {
+    if (this.outcome) return;
+    try {
+      this.callbacks.callback?.(value);
+    } catch (callbackError) {
+      // A throwing callback becomes this job's error and harms nothing else.
+      this._reject(callbackError);
+      return;
+    }
+    this.outcome = { ok: true, value };
+    this.resolveSettled(value);
+  }
+
+  /** @internal Fails the result once: runs the error callback first, as CPython does. */
+  _reject(error: unknown): void {
+    if (this.outcome) return;
+    let finalError = error;
+    try {
+      this.callbacks.error_callback?.(error);
+    } catch (callbackError) {
+      finalError = callbackError;
+    }
+    this.outcome = { ok: false, error: finalError };
+    this.rejectSettled(finalError);
+  }
+}

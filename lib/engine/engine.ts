@@ -1,0 +1,75 @@
+/**
+ * The contract between front-ends (Pool, ThreadPool, executors) and engines.
+ *
+ * A front-end turns each call into {@link Job}s and hands them to an {@link Engine}; the engine
+ * decides where and when each job runs and settles it exactly once. Two engines exist: the
+ * worker engine (worker threads or child processes, through tinypool) and the main-loop engine
+ * (ThreadPool). A distributed backend would be a third implementation of this interface.
+ *
+ * @module
+ * @internal
+ */
+
+/** A function the user wants to run as a task. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TaskFunction = (...args: any[]) => unknown;
+
+/** The outcome of one call inside a job: its value, or what it threw. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * One unit of work for an engine: `fn` applied to each argument list in `calls`, in order.
+ * `apply` makes a job of one call; `map` makes one job per chunk. A job counts as one task for
+ * `maxtasksperchild`, as a chunk does in CPython.
+ */
+export interface Job {
+  readonly fn: TaskFunction;
+  readonly calls: readonly (readonly unknown[])[];
+  /**
+   * Optional fast path for single-argument calls (map): when set, call i is `fn(items[i])` and
+   * `calls` may be computed lazily. Engines that send jobs elsewhere send `items` as they are.
+   */
+  readonly items?: readonly unknown[];
+  /** Called once with one outcome per call, in call order. */
+  settle(outcomes: Outcome[]): void;
+  /** Called once, instead of `settle`, when the job as a whole could not run. */
+  fail(error: unknown): void;
+  /** Called when the job starts running (for Future.running()). Optional. */
+  onStart?(): void;
+}
+
+/** Lifecycle of an engine, mirroring CPython's pool states. */
+export type EngineState = 'running' | 'closed' | 'terminated';
+
+/** What every engine provides to the front-ends. */
+export interface Engine {
+  /** Number of workers (CPython's `processes`). */
+  readonly size: number;
+  readonly state: EngineState;
+  /** Queue a job. The engine calls `job.settle` or `job.fail` exactly once. */
+  submit(job: Job): void;
+  /** Remove a job that has not been sent to a worker yet. True when it was removed (and not settled). */
+  cancel(job: Job): boolean;
+  /** Stop accepting jobs; queued and running jobs still finish. */
+  close(): void;
+  /** Resolves when the engine is closed or terminated and every job has settled and workers exited. */
+  join(): Promise<void>;
+  /** Fail every unfinished job with `reason` and stop all workers at once. */
+  terminate(reason: unknown): Promise<void>;
+  /**
+   * Throws a TypeError at once when `fn` can never run on this engine (not a function, or a
+   * function whose source cannot be sent to a worker). Optional: engines that run anything skip it.
+   */
+  checkFunction?(fn: TaskFunction): void;
+  /** Register a listener for engine events (worker exits, broken state). */
+  on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void;
+}
+
+/** Reported when a worker exits unexpectedly. */
+export interface WorkerExitInfo {
+  readonly workerName: string;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** How many unfinished jobs the worker held (each failed with WorkerLostError). */
+  readonly lostJobs: number;
+}

@@ -1,0 +1,32 @@
+/**
+ * Options of the worker engine (worker threads or child processes).
+ *
+ * @module
+ * @internal
+ */
+import type { TaskFunction } from './engine.js';
+
+/** Where tasks run: worker threads (default) or child processes. */
+export type Runtime = 'thread' | 'process';
+
+/** What the worker engine needs to start its workers. Validated by the front-ends. */
+export interface WorkerEngineOptions {
+  /** Number of workers, at least 1. */
+  processes: number;
+  /** Runs once in every worker before its first task. */
+  initializer?: TaskFunction | undefined;
+  initargs?: readonly unknown[];
+  /** Retire a worker after this many jobs (chunks); undefined = never. */
+  maxtasksperchild?: number | undefined;
+  runtime?: Runtime;
+  /** Task modules (URLs or paths) whose exported functions may be used as task functions. */
+  modules?: readonly string[];
+  /** Largest number of queued jobs sent to a worker in one message. Executors keep this small. */
+  maxBatch?: number;
+  /** Worker resource limits (threads only), e.g. to cap heap size. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+  /** Prefix of worker names: `${prefix}-${n}`. Default 'PoolWorker'. */
+  workerNamePrefix?: string;
+  /** Builds the error that fails tasks once an initializer has thrown. */
+  brokenError?: (cause: unknown) => Error;
+}

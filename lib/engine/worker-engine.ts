@@ -1,0 +1,378 @@
+/**
+ * The worker engine: runs jobs in worker threads or child processes.
+ *
+ * It owns the queue (O(1)), decides which worker gets which job, keeps at most
+ * `MAX_IN_FLIGHT` messages in flight per worker (so queued jobs stay cancellable and a slow
+ * worker does not hoard work), batches queued jobs into one message when they are short, and
+ * knows which worker holds which job, so a worker's death fails exactly the jobs it held.
+ *
+ * @module
+ * @internal
+ */
+import { EventEmitter } from 'eventemitter3';
+import { BrokenProcessPool, SerializationError, WorkerLostError } from '../errors.js';
+import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
+import { decodeThrown } from '../remote-error.js';
+import { FunctionRegistry, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import type { FunctionSpec, JobRequest, JobResponse, WorkerResponse } from '../worker/protocol.js';
+import { findUnsendable } from '../worker/sendable.js';
+import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
+import { FifoQueue } from './fifo-queue.js';
+import type { WorkerEngineOptions } from './worker-engine-options.js';
+
+/** Messages in flight per worker: one running, one waiting so the worker never idles. */
+const MAX_IN_FLIGHT = 2;
+/** A batch of short jobs should take about this long, so message costs are amortised. */
+const TARGET_BATCH_MS = 2;
+const DEFAULT_MAX_BATCH = 256;
+/** How long a rejected message waits for its worker's exit before it is called a send failure. */
+const EXIT_GRACE_MS = 1000;
+
+/** Jobs sent together in one message to one worker. */
+interface Batch {
+  readonly jobs: readonly Job[];
+  /** Per job: calls whose arguments could not be sent, with the error each gets. */
+  readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
+  readonly fnIds: readonly number[];
+  readonly sentAt: number;
+}
+
+/** The engine's view of one worker. */
+interface Slot {
+  readonly handle: WorkerHandle;
+  readonly name: string;
+  readonly inFlight: Set<Batch>;
+  /** Function ids this worker has confirmed it knows. */
+  readonly knownFns: Set<number>;
+  /** Jobs sent to this worker over its life (maxtasksperchild counts these). */
+  assigned: number;
+  retiring: boolean;
+  /** Set when the worker's initializer finished; a worker that dies before that breaks the pool. */
+  initialized: boolean;
+}
+
+/** Runs jobs on worker threads or child processes. See the module comment. */
+export class WorkerEngine implements Engine {
+  readonly size: number;
+  private engineState: EngineState = 'running';
+  private readonly options: WorkerEngineOptions;
+  private readonly registry: FunctionRegistry;
+  private readonly queue = new FifoQueue<Job>();
+  private readonly slots = new Set<Slot>();
+  private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
+  private readonly maxBatch: number;
+  private nextWorkerNumber = 1;
+  private pumpScheduled = false;
+  private brokenError: Error | undefined;
+  /** Mean round-trip time of one job, from recent batches (ms). Undefined until measured. */
+  private msPerJob: number | undefined;
+
+  constructor(options: WorkerEngineOptions) {
+    this.options = options;
+    this.size = options.processes;
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.registry = new FunctionRegistry((options.modules ?? []).map(toModuleUrl));
+    this.registry.ready.catch((error: unknown) => this.breakPool(error));
+    for (let i = 0; i < this.size; i++) this.startWorker();
+  }
+
+  get state(): EngineState {
+    return this.engineState;
+  }
+
+  on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void {
+    this.events.on(event, listener);
+  }
+
+  checkFunction(fn: TaskFunction): void {
+    if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${typeof fn}`);
+    // With task modules still loading we cannot tell a module export from an inline function yet.
+    if (this.registry.isLoaded) this.registry.resolve(fn);
+  }
+
+  submit(job: Job): void {
+    if (this.brokenError) {
+      job.fail(this.brokenError);
+      return;
+    }
+    this.queue.push(job);
+    this.schedulePump();
+  }
+
+  cancel(job: Job): boolean {
+    return this.queue.remove((queued) => queued === job);
+  }
+
+  close(): void {
+    if (this.engineState !== 'running') return;
+    this.engineState = 'closed';
+    this.stopIdleWorkersIfDone();
+  }
+
+  async join(): Promise<void> {
+    while (this.slots.size > 0 || this.queue.size > 0) {
+      await new Promise<void>((resolve) => this.events.once('idle', resolve));
+    }
+  }
+
+  async terminate(reason: unknown): Promise<void> {
+    this.engineState = 'terminated';
+    this.failEverything(reason);
+    await Promise.all([...this.slots].map((slot) => slot.handle.terminate()));
+    await this.join();
+  }
+
+  // ---- workers -------------------------------------------------------------------------
+
+  private startWorker(): void {
+    const handle = new WorkerHandle({
+      runtime: this.options.runtime ?? 'thread',
+      maxInFlight: MAX_IN_FLIGHT + 1, // + the init message
+      resourceLimits: this.options.resourceLimits,
+    });
+    const slot: Slot = {
+      handle,
+      name: `${this.options.workerNamePrefix ?? 'PoolWorker'}-${this.nextWorkerNumber++}`,
+      inFlight: new Set(),
+      knownFns: new Set(),
+      assigned: 0,
+      retiring: false,
+      initialized: false,
+    };
+    this.slots.add(slot);
+    void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
+    this.sendInit(slot);
+  }
+
+  private sendInit(slot: Slot): void {
+    const { initializer, initargs = [] } = this.options;
+    let initializerSpec: FunctionSpec | null = null;
+    const send = (): void => {
+      slot.handle
+        .run({ type: 'init', name: slot.name, modules: this.registry.moduleUrls, initializer: initializerSpec, initargs })
+        .then((response) => {
+          if (response.type === 'init' && response.error) this.breakPool(decodeThrown(response.error));
+          else slot.initialized = true;
+        })
+        // A worker that dies during init is reported through its exit.
+        .catch(() => undefined);
+    };
+    if (!initializer) return send();
+    // The initializer may be a task-module export, known once the modules are loaded.
+    void this.registry.ready.then(() => {
+      try {
+        initializerSpec = this.registry.resolve(initializer).spec;
+      } catch (error) {
+        this.breakPool(error);
+        return;
+      }
+      if (!slot.handle.isGone) send();
+    }, () => undefined);
+  }
+
+  private onWorkerExit(slot: Slot, exit: WorkerExit): void {
+    this.slots.delete(slot);
+    const lost = [...slot.inFlight].flatMap((batch) => batch.jobs);
+    slot.inFlight.clear();
+    if (!exit.expected) {
+      const error = new WorkerLostError(exit.exitCode, exit.signal, exit.cause === undefined ? undefined : { cause: exit.cause });
+      for (const job of lost) job.fail(error);
+      this.events.emit('workerExit', { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost.length });
+      // A worker that dies while initializing would die again: CPython's Pool restarts it
+      // forever (a hang); we break the pool instead.
+      if (!slot.initialized) this.breakPool(error);
+      else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
+    }
+    this.schedulePump();
+    this.stopIdleWorkersIfDone();
+    if (this.slots.size === 0 && this.queue.size === 0) this.events.emit('idle');
+  }
+
+  private retire(slot: Slot): void {
+    slot.retiring = true;
+    if (slot.inFlight.size > 0) return; // retired when its last batch returns
+    void slot.handle.terminate();
+    if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
+  }
+
+  /** After close(): once nothing is queued or running, let the workers go (CPython: sentinel). */
+  private stopIdleWorkersIfDone(): void {
+    if (this.engineState !== 'closed' || this.queue.size > 0) return;
+    for (const slot of this.slots) if (slot.inFlight.size > 0) return;
+    for (const slot of this.slots) void slot.handle.terminate();
+  }
+
+  private breakPool(cause: unknown): void {
+    if (this.brokenError) return;
+    const makeError = this.options.brokenError ??
+      ((c: unknown) => new BrokenProcessPool('A worker initializer failed, so the pool cannot run tasks; see the cause', { cause: c }));
+    this.brokenError = makeError(cause);
+    this.failEverything(this.brokenError);
+    for (const slot of this.slots) void slot.handle.terminate();
+  }
+
+  private failEverything(reason: unknown): void {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) job.fail(reason);
+    for (const slot of this.slots) {
+      for (const batch of slot.inFlight) for (const job of batch.jobs) job.fail(reason);
+      slot.inFlight.clear();
+    }
+  }
+
+  // ---- dispatch --------------------------------------------------------------------------
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    if (!this.registry.isLoaded) {
+      void this.registry.ready.then(() => this.schedulePump(), () => undefined);
+      return;
+    }
+    for (const slot of this.slots) {
+      while (this.queue.size > 0 && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
+    }
+  }
+
+  private canTakeMore(slot: Slot): boolean {
+    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= MAX_IN_FLIGHT) return false;
+    const limit = this.options.maxtasksperchild;
+    return limit === undefined || slot.assigned < limit;
+  }
+
+  /** How many queued jobs to send in one message: more when jobs are short, fair when long. */
+  private batchSize(slot: Slot): number {
+    if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
+    const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
+    const fairShare = Math.ceil(this.queue.size / (this.slots.size * MAX_IN_FLIGHT));
+    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
+    const limit = this.options.maxtasksperchild;
+    if (limit !== undefined) size = Math.min(size, limit - slot.assigned);
+    return size;
+  }
+
+  private takeBatch(slot: Slot): Job[] {
+    const size = this.batchSize(slot);
+    const jobs: Job[] = [];
+    while (jobs.length < size && this.queue.size > 0) jobs.push(this.queue.shift()!);
+    return jobs;
+  }
+
+  private sendBatch(slot: Slot, jobs: Job[]): void {
+    const fns: (readonly [number, FunctionSpec])[] = [];
+    const requests: JobRequest[] = [];
+    const sent: Job[] = [];
+    const unsendable: (Map<number, SerializationError> | undefined)[] = [];
+    for (const job of jobs) {
+      let registered: RegisteredFunction;
+      try {
+        registered = this.registry.resolve(job.fn);
+      } catch (error) {
+        job.fail(error);
+        continue;
+      }
+      if (!slot.knownFns.has(registered.id) && !fns.some(([id]) => id === registered.id)) fns.push([registered.id, registered.spec]);
+      const bad = findUnsendableCalls(job);
+      requests.push(toJobRequest(registered.id, job, bad));
+      unsendable.push(bad);
+      sent.push(job);
+    }
+    if (sent.length === 0) return;
+    const batch: Batch = { jobs: sent, unsendable, fnIds: fns.map(([id]) => id), sentAt: performance.now() };
+    slot.inFlight.add(batch);
+    slot.assigned += sent.length;
+    for (const job of sent) job.onStart?.();
+    slot.handle.run({ type: 'run', fns, jobs: requests }).then(
+      (response) => this.onBatchDone(slot, batch, response),
+      (error: unknown) => this.onBatchRejected(slot, batch, error),
+    );
+  }
+
+  private onBatchDone(slot: Slot, batch: Batch, response: WorkerResponse): void {
+    if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
+    if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
+    for (const id of batch.fnIds) slot.knownFns.add(id);
+    this.measure(performance.now() - batch.sentAt, batch.jobs.length);
+    batch.jobs.forEach((job, i) => job.settle(toOutcomes(response.jobs[i]!, batch.unsendable[i])));
+    this.afterBatch(slot);
+  }
+
+  /**
+   * A rejected message means the worker is dying (its exit fails the batch) or, rarely, the
+   * message could not be sent at all. Only if the worker is still alive after a grace period is
+   * it a send failure: then the batch's jobs fail with SerializationError and were never run.
+   */
+  private onBatchRejected(slot: Slot, batch: Batch, error: unknown): void {
+    const timer = setTimeout(() => {
+      if (!slot.inFlight.delete(batch)) return;
+      const failure = new SerializationError(`The task could not be sent to a worker: ${error instanceof Error ? error.message : String(error)}`);
+      for (const job of batch.jobs) job.fail(failure);
+      this.afterBatch(slot);
+    }, EXIT_GRACE_MS);
+    void slot.handle.exited.then(() => clearTimeout(timer));
+  }
+
+  private afterBatch(slot: Slot): void {
+    const limit = this.options.maxtasksperchild;
+    if (slot.retiring || (limit !== undefined && slot.assigned >= limit)) this.retire(slot);
+    this.stopIdleWorkersIfDone();
+    this.schedulePump();
+  }
+
+  private measure(elapsedMs: number, jobCount: number): void {
+    const sample = elapsedMs / jobCount;
+    this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
+  }
+}
+
+/** Calls of a job whose arguments cannot be sent, each with the error it will get. */
+function findUnsendableCalls(job: Job): Map<number, SerializationError> | undefined {
+  let bad: Map<number, SerializationError> | undefined;
+  if (job.items) {
+    job.items.forEach((item, callIndex) => {
+      const problem = findUnsendable(item, 'argument 0');
+      if (problem) (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
+    });
+    return bad;
+  }
+  job.calls.forEach((args, callIndex) => {
+    for (let a = 0; a < args.length; a++) {
+      const problem = findUnsendable(args[a], `argument ${a}`);
+      if (problem) {
+        (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
+        return;
+      }
+    }
+  });
+  return bad;
+}
+
+function toJobRequest(fnId: number, job: Job, bad: Map<number, SerializationError> | undefined): JobRequest {
+  if (job.items) {
+    if (!bad) return { fnId, items: job.items };
+    return { fnId, items: job.items.map((item, i) => (bad.has(i) ? undefined : item)), skip: [...bad.keys()] };
+  }
+  if (!bad) return { fnId, calls: job.calls };
+  return { fnId, calls: job.calls.map((args, i) => (bad.has(i) ? [] : args)), skip: [...bad.keys()] };
+}
+
+function toOutcomes(response: JobResponse, unsendable: Map<number, SerializationError> | undefined): Outcome[] {
+  const { values, errors } = response;
+  const outcomes: Outcome[] = new Array(values.length);
+  // An index loop, not map(): failed calls leave holes in `values`, which map() would skip.
+  for (let i = 0; i < values.length; i++) {
+    const local = unsendable?.get(i);
+    const encoded = errors?.[i];
+    if (local) outcomes[i] = { ok: false, error: local };
+    else if (encoded) outcomes[i] = { ok: false, error: decodeThrown(encoded) };
+    else outcomes[i] = { ok: true, value: values[i] };
+  }
+  return outcomes;
+}

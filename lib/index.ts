@@ -1,0 +1,32 @@
+/**
+ * pypool: Python's `multiprocessing.Pool` and `concurrent.futures` for Node.js.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'pypool';
+ * await using pool = new Pool(4);
+ * console.log(await pool.map((x: number) => x * x, [1, 2, 3])); // [1, 4, 9]
+ * ```
+ * @module pypool
+ */
+export { Pool, type PoolEvents, type MapAsyncOptions } from './pool.js';
+export type { PoolOptions } from './pool-options.js';
+export { AsyncResult, type ResultCallbacks } from './async-result.js';
+export { MapResult, type Progress, type MapResultEvents } from './map-result.js';
+export {
+  PoolError,
+  TimeoutError,
+  CancelledError,
+  InvalidStateError,
+  PoolStateError,
+  BrokenExecutor,
+  BrokenProcessPool,
+  BrokenThreadPool,
+  MaybeEncodingError,
+  SerializationError,
+  WorkerLostError,
+  RemoteTraceback,
+} from './errors.js';
+export { current_process, currentProcess, cpu_count, cpuCount, type ProcessInfo } from './process-info.js';
+export type { Runtime } from './engine/worker-engine-options.js';
+export type { WorkerExitInfo } from './engine/engine.js';

@@ -1,0 +1,106 @@
+/**
+ * `MapResult`: the result of `map_async` / `starmap_async`, filled chunk by chunk.
+ *
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3';
+import { AsyncResult, type ResultCallbacks } from './async-result.js';
+import type { Outcome } from './engine/engine.js';
+
+/** Progress of a map: how many items have finished out of how many. */
+export interface Progress {
+  /** Items finished so far (successfully or not). */
+  readonly completed: number;
+  /** Items in all; `undefined` when the input's length is not known yet (imap). */
+  readonly total: number | undefined;
+}
+
+/** Events of a {@link MapResult}. */
+export interface MapResultEvents {
+  /** After each finished chunk. */
+  progress: [Progress];
+}
+
+/**
+ * The result of a whole map: resolves with every value in input order once every chunk has
+ * finished; if any item failed, rejects with the error of the lowest-index failing item (after
+ * all chunks finished, as CPython does not fail fast).
+ *
+ * Python equivalent: `multiprocessing.pool.MapResult`. CPython reports whichever failing chunk
+ * finished first; pypool reports the lowest index, so the error does not depend on timing.
+ *
+ * @typeParam R - the value of one item.
+ * @example
+ * ```ts
+ * const result = pool.map_async((x: number) => x * 2, [1, 2, 3]);
+ * result.on('progress', ({ completed, total }) => console.log(`${completed}/${total}`));
+ * console.log(await result.get()); // [2, 4, 6]
+ * ```
+ */
+export class MapResult<R> extends AsyncResult<R[]> {
+  /** Items in all. */
+  readonly total: number;
+  private done = 0;
+  private readonly values: R[];
+  private firstError: { index: number; error: unknown } | undefined;
+  private chunksLeft: number;
+  private readonly emitter = new EventEmitter<MapResultEvents>();
+
+  /** @internal */
+  constructor(total: number, chunkCount: number, callbacks?: ResultCallbacks<R[]>) {
+    super(callbacks);
+    this.total = total;
+    this.values = new Array<R>(total);
+    this.chunksLeft = chunkCount;
+    if (chunkCount === 0) this._resolve(this.values);
+  }
+
+  /** Items finished so far. */
+  get completed(): number {
+    return this.done;
+  }
+
+  /**
+   * Listens to progress, to drive a progress bar.
+   * @example
+   * ```ts
+   * result.on('progress', ({ completed, total }) => bar.update(completed, { total }));
+   * ```
+   */
+  on<E extends keyof MapResultEvents>(event: E, listener: (...args: MapResultEvents[E]) => void): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with {@link MapResult.on}. */
+  off<E extends keyof MapResultEvents>(event: E, listener: (...args: MapResultEvents[E]) => void): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /** @internal Records the outcomes of the chunk that starts at `start`. */
+  _setChunk(start: number, outcomes: readonly Outcome[]): void {
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) this.values[start + i] = outcome.value as R;
+      else if (!this.firstError || start + i < this.firstError.index) this.firstError = { index: start + i, error: outcome.error };
+    }
+    this.done += outcomes.length;
+    this.chunkFinished();
+  }
+
+  /** @internal Fails the chunk that starts at `start` as a whole (worker lost, pool terminated). */
+  _failChunk(start: number, length: number, error: unknown): void {
+    if (!this.firstError || start < this.firstError.index) this.firstError = { index: start, error };
+    this.done += length;
+    this.chunkFinished();
+  }
+
+  private chunkFinished(): void {
+    this.chunksLeft--;
+    this.emitter.emit('progress', { completed: this.done, total: this.total });
+    if (this.chunksLeft > 0) return;
+    if (this.firstError) this._reject(this.firstError.error);
+    else this._resolve(this.values);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Reads and validates the arguments of `new Pool(...)`, in either form: Python's positional
+ * `(processes, initializer, initargs, maxtasksperchild)` or one options object.
+ *
+ * @module
+ */
+import type { TaskFunction } from './engine/engine.js';
+import type { Runtime } from './engine/worker-engine-options.js';
+import { cpu_count } from './process-info.js';
+import { describe } from './timeout.js';
+
+/**
+ * Options of {@link Pool} (and {@link ThreadPool}, which ignores `runtime`, `module` and
+ * `resourceLimits`).
+ */
+export interface PoolOptions {
+  /** Number of workers. Default: {@link cpu_count}(). Python: `processes`. */
+  processes?: number | null;
+  /** Runs once in every worker before its first task. Python: `initializer`. */
+  initializer?: TaskFunction | null;
+  /** Arguments of the initializer. Python: `initargs`. */
+  initargs?: readonly unknown[];
+  /** Replace a worker after it has run this many tasks (chunks). Python: `maxtasksperchild`. */
+  maxtasksperchild?: number | null;
+  /** `'thread'` (default): worker threads. `'process'`: child processes (full OS isolation). */
+  runtime?: Runtime;
+  /**
+   * Task module(s) (URL, `file:` URL string or path) whose exported functions may be used as
+   * task functions; usually `import.meta.url`.
+   */
+  module?: string | URL | readonly (string | URL)[];
+  /** Heap limits of each worker thread (`runtime: 'thread'` only). */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+}
+
+/** Validated options. */
+export interface ResolvedPoolOptions {
+  readonly processes: number;
+  readonly initializer: TaskFunction | undefined;
+  readonly initargs: readonly unknown[];
+  readonly maxtasksperchild: number | undefined;
+  readonly runtime: Runtime;
+  readonly modules: readonly string[];
+  readonly resourceLimits: PoolOptions['resourceLimits'];
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['processes', 'initializer', 'initargs', 'maxtasksperchild', 'runtime', 'module', 'resourceLimits']);
+
+/**
+ * Accepts `new Pool(processes?, initializer?, initargs?, maxtasksperchild?)` or
+ * `new Pool({ ... })`.
+ * @throws TypeError / RangeError naming the bad argument.
+ */
+export function resolvePoolOptions(
+  first: number | PoolOptions | null | undefined,
+  initializer?: TaskFunction | null,
+  initargs?: readonly unknown[],
+  maxtasksperchild?: number | null,
+): ResolvedPoolOptions {
+  const options: PoolOptions =
+    typeof first === 'object' && first !== null
+      ? first
+      : { processes: first, initializer, initargs: initargs ?? [], maxtasksperchild };
+  if (typeof first === 'object' && first !== null) {
+    if (Array.isArray(first)) throw new TypeError('Pool options must be a number of processes or an options object, got an array');
+    for (const key of Object.keys(first)) {
+      if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`Unknown Pool option "${key}"; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+  return {
+    processes: positiveInteger(options.processes, 'processes', cpu_count()),
+    initializer: optionalFunction(options.initializer, 'initializer'),
+    initargs: argumentList(options.initargs ?? [], 'initargs'),
+    maxtasksperchild: options.maxtasksperchild == null ? undefined : positiveInteger(options.maxtasksperchild, 'maxtasksperchild', 1),
+    runtime: runtime(options.runtime),
+    modules: moduleList(options.module),
+    resourceLimits: options.resourceLimits,
+  };
+}
+
+/** Validates an integer ≥ 1; `null`/`undefined` give `fallback`. */
+export function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${name} must be an integer, got ${describe(value)}`);
+  if (value < 1) throw new RangeError(`${name} must be at least 1, got ${value}`);
+  return value;
+}
+
+/** Validates an optional function. */
+export function optionalFunction(value: unknown, name: string): TaskFunction | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function (or omitted), got ${describe(value)}`);
+  return value as TaskFunction;
+}
+
+/** Validates an argument list (Python's args tuple). */
+export function argumentList(value: unknown, name: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of arguments, got ${describe(value)}`);
+  return value;
+}
+
+function runtime(value: unknown): Runtime {
+  if (value === undefined) return 'thread';
+  if (value !== 'thread' && value !== 'process') throw new TypeError(`runtime must be 'thread' or 'process', got ${describe(value)}`);
+  return value;
+}
+
+function moduleList(value: PoolOptions['module']): readonly string[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((m: unknown) => {
+    if (typeof m === 'string' && m.length > 0) return m;
+    if (m instanceof URL) return m.href;
+    throw new TypeError(`module must be a URL, a file: URL string or a path (e.g. import.meta.url), got ${describe(m)}`);
+  });
+}

@@ -1,0 +1,371 @@
+/**
+ * `Pool`: Python's `multiprocessing.Pool` on worker threads (default) or child processes.
+ *
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3';
+import { AsyncResult, type ResultCallbacks } from './async-result.js';
+import type { Engine, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine/engine.js';
+import { WorkerEngine } from './engine/worker-engine.js';
+import { PoolStateError } from './errors.js';
+import { MapResult } from './map-result.js';
+import { argumentList, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
+import { describe } from './timeout.js';
+
+/** Events a pool emits. */
+export interface PoolEvents {
+  /** `close()` was called. */
+  close: [];
+  /** `terminate()` was called. */
+  terminate: [];
+  /** A worker died unexpectedly; the tasks it held failed with WorkerLostError and it was replaced. */
+  workerExit: [WorkerExitInfo];
+}
+
+/** Options of `map_async` / `starmap_async`: chunk size and callbacks. */
+export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
+  chunksize?: number | null;
+}
+
+/**
+ * A pool of workers that run task functions in parallel.
+ *
+ * Python equivalent: `multiprocessing.Pool(processes, initializer, initargs, maxtasksperchild)`.
+ * Task functions are self-contained inline functions (sent as source) or exported functions of
+ * a task module (the `module` option). Timeouts are in seconds. Every method also has a
+ * camelCase alias (`applyAsync`, `mapAsync`, ...).
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'pypool';
+ * // Python: with Pool(4) as pool: print(pool.map(square, range(10)))
+ * await using pool = new Pool(4);
+ * console.log(await pool.map((x: number) => x * x, [0, 1, 2, 3])); // [0, 1, 4, 9]
+ * ```
+ */
+export class Pool extends EventEmitter<PoolEvents> {
+  /** @internal */
+  protected readonly engine: Engine;
+  private readonly processCount: number;
+
+  /**
+   * Starts the workers.
+   * @param processes - number of workers (default {@link cpu_count}), or an options object.
+   * @param initializer - runs once in each worker before its first task.
+   * @param initargs - arguments of the initializer.
+   * @param maxtasksperchild - replace a worker after this many tasks.
+   * @throws TypeError / RangeError for a bad argument, naming it.
+   */
+  constructor(
+    processes?: number | PoolOptions | null,
+    initializer?: TaskFunction | null,
+    initargs?: readonly unknown[],
+    maxtasksperchild?: number | null,
+  ) {
+    super();
+    const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
+    this.processCount = options.processes;
+    this.engine = this.createEngine(options);
+    this.engine.on('workerExit', (info) => this.emit('workerExit', info));
+  }
+
+  /** @internal Which engine runs the tasks; ThreadPool overrides it. */
+  protected createEngine(options: ResolvedPoolOptions): Engine {
+    return new WorkerEngine({
+      processes: options.processes,
+      initializer: options.initializer,
+      initargs: options.initargs,
+      maxtasksperchild: options.maxtasksperchild,
+      runtime: options.runtime,
+      modules: options.modules,
+      resourceLimits: options.resourceLimits,
+    });
+  }
+
+  /** Number of workers. Python: `pool._processes`. */
+  get processes(): number {
+    return this.processCount;
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker and waits for its value.
+   *
+   * Python equivalent: `pool.apply(func, args)` (which blocks; here, await it).
+   * @param fn - a self-contained function or an export of a task module.
+   * @param args - its arguments (Python's `args` tuple).
+   * @returns the value `fn` returned (awaited if it returned a promise).
+   * @throws PoolStateError (as a rejection) when the pool is closed or terminated.
+   * @example
+   * ```ts
+   * const n = await pool.apply((a: number, b: number) => a + b, [1, 2]); // 3
+   * ```
+   */
+  apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A): Promise<Awaited<R>> {
+    try {
+      return this.apply_async(fn, args).get();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker without waiting.
+   *
+   * Python equivalent: `pool.apply_async(func, args, callback=..., error_callback=...)`.
+   * @param fn - a self-contained function or an export of a task module.
+   * @param args - its arguments.
+   * @param callbacks - `callback(value)` / `error_callback(error)`, run before `get()` settles.
+   * @returns an {@link AsyncResult}.
+   * @throws PoolStateError when the pool is closed or terminated; TypeError for a bad argument.
+   * @example
+   * ```ts
+   * const r = pool.apply_async((x: number) => x * 2, [21], { callback: (v) => console.log('got', v) });
+   * console.log(await r.get(5)); // 42
+   * ```
+   */
+  apply_async<A extends unknown[], R>(fn: (...args: A) => R, args?: A, callbacks?: ResultCallbacks<Awaited<R>>): AsyncResult<Awaited<R>> {
+    this.checkRunning();
+    this.checkFunction(fn);
+    const callArgs = argumentList(args ?? [], 'args');
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks));
+    this.engine.submit({
+      fn,
+      calls: [callArgs],
+      settle: (outcomes: Outcome[]) => settleOne(result, outcomes[0]!),
+      fail: (error: unknown) => result._reject(error),
+    });
+    return result;
+  }
+
+  /**
+   * Applies `fn` to every item and waits for all values, in input order.
+   *
+   * Python equivalent: `pool.map(func, iterable, chunksize)`.
+   * @param fn - one-argument task function.
+   * @param iterable - the items (read at once, as CPython does).
+   * @param chunksize - items per task; default `ceil(n / (4 * processes))`.
+   * @returns the values in input order.
+   * @throws the error of the lowest-index failing item (after all items finished).
+   * @throws RangeError (as a rejection) when chunksize < 1.
+   * @example
+   * ```ts
+   * const squares = await pool.map((x: number) => x * x, [1, 2, 3]); // [1, 4, 9]
+   * ```
+   */
+  map<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksize?: number | null): Promise<Awaited<R>[]> {
+    try {
+      return this.map_async(fn, iterable, chunksize).get();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Like {@link Pool.map}, without waiting.
+   *
+   * Python equivalent: `pool.map_async(func, iterable, chunksize, callback, error_callback)`.
+   * @param chunksizeOrOptions - the chunk size, or `{ chunksize, callback, error_callback }`.
+   * @returns a {@link MapResult} that reports progress.
+   * @throws PoolStateError, TypeError, RangeError at once for a closed pool or bad argument.
+   * @example
+   * ```ts
+   * const r = pool.map_async((x: number) => x + 1, [1, 2], { callback: (vs) => console.log(vs) });
+   * await r.wait();
+   * ```
+   */
+  map_async<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>): MapResult<Awaited<R>> {
+    return this.submitMap(fn, iterable, chunksizeOrOptions, false);
+  }
+
+  /**
+   * Like {@link Pool.map}, but each item is an argument list: `fn(...item)`.
+   *
+   * Python equivalent: `pool.starmap(func, iterable, chunksize)`.
+   * @example
+   * ```ts
+   * const sums = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]); // [3, 7]
+   * ```
+   */
+  starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: Iterable<A>, chunksize?: number | null): Promise<Awaited<R>[]> {
+    try {
+      return this.starmap_async(fn, iterable, chunksize).get();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Like {@link Pool.starmap}, without waiting.
+   *
+   * Python equivalent: `pool.starmap_async(func, iterable, chunksize, callback, error_callback)`.
+   * @example
+   * ```ts
+   * const r = pool.starmap_async(Math.pow, [[2, 3], [3, 2]]);
+   * console.log(await r); // [8, 9]
+   * ```
+   */
+  starmap_async<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Iterable<A>,
+    chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>,
+  ): MapResult<Awaited<R>> {
+    return this.submitMap(fn, iterable, chunksizeOrOptions, true);
+  }
+
+  /**
+   * Stops accepting tasks; the workers exit once the queued tasks are done.
+   *
+   * Python equivalent: `pool.close()`.
+   * @example
+   * ```ts
+   * pool.close();
+   * await pool.join();
+   * ```
+   */
+  close(): void {
+    if (this.engine.state !== 'running') return;
+    this.engine.close();
+    this.emit('close');
+  }
+
+  /**
+   * Waits for the workers to exit. Call `close()` or `terminate()` first.
+   *
+   * Python equivalent: `pool.join()`.
+   * @throws PoolStateError (as a rejection) when the pool is still running.
+   * @example
+   * ```ts
+   * pool.close();
+   * await pool.join(); // every queued task has finished
+   * ```
+   */
+  join(): Promise<void> {
+    if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
+    return this.engine.join();
+  }
+
+  /**
+   * Stops the workers at once. Every unfinished result fails with PoolStateError (CPython
+   * leaves them pending forever).
+   *
+   * Python equivalent: `pool.terminate()`; also what leaving `with Pool() as pool:` does.
+   * @example
+   * ```ts
+   * await pool.terminate();
+   * ```
+   */
+  async terminate(): Promise<void> {
+    if (this.engine.state !== 'terminated') this.emit('terminate');
+    await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
+  }
+
+  /** `await using pool = new Pool()` terminates the pool when the block ends, like Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.terminate();
+  }
+
+  /** camelCase alias of {@link Pool.apply_async}. */
+  applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A, callbacks?: ResultCallbacks<Awaited<R>>): AsyncResult<Awaited<R>> {
+    return this.apply_async(fn, args, callbacks);
+  }
+
+  /** camelCase alias of {@link Pool.map_async}. */
+  mapAsync<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>): MapResult<Awaited<R>> {
+    return this.map_async(fn, iterable, chunksizeOrOptions);
+  }
+
+  /** camelCase alias of {@link Pool.starmap_async}. */
+  starmapAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Iterable<A>,
+    chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>,
+  ): MapResult<Awaited<R>> {
+    return this.starmap_async(fn, iterable, chunksizeOrOptions);
+  }
+
+  /** @internal Throws PoolStateError unless the pool accepts work. */
+  protected checkRunning(): void {
+    if (this.engine.state !== 'running') throw new PoolStateError('Pool not running');
+  }
+
+  /** @internal Throws TypeError for a task function that can never run. */
+  protected checkFunction(fn: unknown): void {
+    if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${describe(fn)}`);
+    this.engine.checkFunction?.(fn as TaskFunction);
+  }
+
+  private submitMap<R>(
+    fn: TaskFunction,
+    iterable: Iterable<unknown>,
+    chunksizeOrOptions: number | null | undefined | MapAsyncOptions<R>,
+    star: boolean,
+  ): MapResult<R> {
+    this.checkRunning();
+    this.checkFunction(fn);
+    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
+    const items = toArray(iterable);
+    if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
+    const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
+    const chunkCount = Math.ceil(items.length / chunksize);
+    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options));
+    for (let start = 0; start < items.length; start += chunksize) {
+      this.engine.submit(chunkJob(fn, items.slice(start, start + chunksize), star, start, result));
+    }
+    return result;
+  }
+}
+
+/** CPython's default: divide the work into about four chunks per worker. */
+export function defaultChunksize(itemCount: number, workers: number): number {
+  return Math.max(1, Math.ceil(itemCount / (workers * 4)));
+}
+
+/**
+ * Validates a chunk size.
+ * @throws RangeError when below 1 (CPython silently returns Nones), TypeError when not an integer.
+ */
+export function checkChunksize(chunksize: unknown): number {
+  if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) throw new TypeError(`chunksize must be an integer, got ${describe(chunksize)}`);
+  if (chunksize < 1) throw new RangeError(`chunksize must be at least 1, got ${chunksize}`);
+  return chunksize;
+}
+
+function toArray(iterable: Iterable<unknown>): unknown[] {
+  if (Array.isArray(iterable)) return iterable;
+  if (iterable == null || typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`the iterable must be iterable (an array, Set, generator...), got ${describe(iterable)}; for async iterables use imap()`);
+  }
+  return Array.from(iterable);
+}
+
+function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined): ResultCallbacks<T> {
+  if (callbacks === undefined || callbacks === null) return {};
+  if (typeof callbacks !== 'object') throw new TypeError(`callbacks must be an object { callback, error_callback }, got ${describe(callbacks)}`);
+  for (const key of ['callback', 'error_callback'] as const) {
+    const cb: unknown = callbacks[key];
+    if (cb != null && typeof cb !== 'function') throw new TypeError(`${key} must be a function, got ${describe(cb)}`);
+  }
+  return callbacks;
+}
+
+function settleOne<T>(result: AsyncResult<T>, outcome: Outcome): void {
+  if (outcome.ok) result._resolve(outcome.value as T);
+  else result._reject(outcome.error);
+}
+
+/** A map chunk as an engine job. Single-argument chunks use the cheap `items` form. */
+function chunkJob<R>(fn: TaskFunction, chunk: unknown[], star: boolean, start: number, result: MapResult<R>): Job {
+  const settle = (outcomes: Outcome[]): void => result._setChunk(start, outcomes);
+  const fail = (error: unknown): void => result._failChunk(start, chunk.length, error);
+  if (star) return { fn, calls: chunk as unknown[][], settle, fail };
+  let calls: unknown[][] | undefined;
+  return {
+    fn,
+    items: chunk,
+    get calls() {
+      return (calls ??= chunk.map((item) => [item]));
+    },
+    settle,
+    fail,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Timeouts are given in seconds, as in Python. These helpers validate them and convert to ms.
+ *
+ * @module
+ * @internal
+ */
+
+/** Largest delay setTimeout accepts; longer waits are treated as "forever". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Converts a Python-style timeout in seconds to milliseconds.
+ * `undefined`/`null` mean "wait forever" and return `undefined`. Negative values count as 0,
+ * as CPython's `AsyncResult.wait(-1)` returns at once.
+ *
+ * @throws TypeError when the timeout is not a number.
+ */
+export function timeoutToMs(timeout: number | null | undefined, argName = 'timeout'): number | undefined {
+  if (timeout === undefined || timeout === null) return undefined;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
+    throw new TypeError(`${argName} must be a number of seconds (or undefined to wait forever), got ${describe(timeout)}`);
+  }
+  if (timeout === Infinity) return undefined;
+  const ms = Math.max(0, timeout * 1000);
+  return ms > MAX_TIMER_MS ? undefined : ms;
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'null prototype'})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Races `promise` against a deadline. Resolves to `true` when the promise settled in time,
+ * `false` when the deadline passed first. Never rejects. The timer is cleared as soon as the
+ * promise settles and never keeps the process alive on its own.
+ */
+export function settledWithin(promise: Promise<unknown>, ms: number | undefined): Promise<boolean> {
+  const settled = promise.then(() => true, () => true);
+  if (ms === undefined) return settled;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void settled.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}

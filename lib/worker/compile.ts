@@ -1,0 +1,57 @@
+/**
+ * Turns a function description sent by the main thread into a callable function inside the
+ * worker: inline functions are compiled from source once; module functions are imported.
+ *
+ * @module
+ * @internal
+ */
+import type { FunctionSpec } from './protocol.js';
+
+/** A task function ready to call, with what is needed to explain its failures. */
+export interface CompiledFunction {
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly spec: FunctionSpec;
+}
+
+/** Compiles or imports a function. Never rejects: a failure becomes a function that throws it. */
+export async function compileFunction(spec: FunctionSpec): Promise<CompiledFunction> {
+  try {
+    const fn = spec.kind === 'inline' ? compileInline(spec.source) : await importExport(spec.url, spec.exportName);
+    return { fn, spec };
+  } catch (error) {
+    return { fn: () => { throw error; }, spec };
+  }
+}
+
+function compileInline(source: string): (...args: unknown[]) => unknown {
+  // Indirect eval compiles in the worker's global scope: the function sees globals only,
+  // exactly like a Python function pickled by reference sees its module's globals.
+  const fn: unknown = (0, eval)(`(${source})`);
+  if (typeof fn !== 'function') throw new TypeError('pypool: the task function source did not compile to a function');
+  return fn as (...args: unknown[]) => unknown;
+}
+
+async function importExport(url: string, exportName: string): Promise<(...args: unknown[]) => unknown> {
+  const moduleNamespace = (await import(url)) as Record<string, unknown>;
+  const fn = moduleNamespace[exportName];
+  if (typeof fn !== 'function') throw new TypeError(`pypool: task module ${url} has no exported function "${exportName}"`);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+/**
+ * An inline function that reads a variable of its enclosing scope fails in the worker with
+ * "x is not defined". Say why, and how to fix it.
+ */
+export function explainMissingVariable(thrown: unknown, compiled: CompiledFunction | undefined): unknown {
+  if (!(thrown instanceof ReferenceError) || compiled?.spec.kind !== 'inline') return thrown;
+  const match = /^(\S+) is not defined$/.exec(thrown.message);
+  if (!match || !compiled.spec.source.includes(match[1]!)) return thrown;
+  const name = match[1]!;
+  const fnName = compiled.spec.name || 'anonymous';
+  thrown.message =
+    `Task function ${fnName} reads "${name}", which does not exist in the worker: inline task functions ` +
+    `are sent as source code and cannot use variables of their enclosing scope. Pass "${name}" as an ` +
+    `argument, set it on globalThis in an initializer, or export the function from a task module ` +
+    `(new Pool({ module: import.meta.url })).`;
+  return thrown;
+}

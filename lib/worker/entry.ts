@@ -1,0 +1,103 @@
+/**
+ * The code that runs inside every pool worker (thread or child process). tinypool calls the
+ * default export once per message. Messages are handled strictly one after another, as a
+ * Python pool worker runs one task at a time. It never throws across the boundary: every
+ * outcome, failure included, is returned as data.
+ *
+ * @module
+ * @internal
+ */
+import { createRequire } from 'node:module';
+import { setWorkerName } from '../process-info.js';
+import { encodeThrown } from './error-codec.js';
+import { compileFunction, explainMissingVariable, type CompiledFunction } from './compile.js';
+import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import { findUnsendable } from './sendable.js';
+
+// Inline task functions are compiled in the worker's global scope, where an ES module has no
+// `require`; give them one so `require('node:fs')` works as DESIGN.md promises.
+const globals = globalThis as Record<string, unknown>;
+globals.require ??= createRequire(`${process.cwd()}/`);
+
+const functions = new Map<number, CompiledFunction>();
+let queue: Promise<unknown> = Promise.resolve();
+let initFailed = false;
+
+/** tinypool's entry point: one call per message, serialised through `queue`. */
+export default function handleMessage(request: WorkerRequest): Promise<WorkerResponse> {
+  const response = queue.then(() => (request.type === 'init' ? initialize(request) : run(request)));
+  queue = response.catch(() => undefined);
+  return response;
+}
+
+async function initialize(request: InitRequest): Promise<WorkerResponse> {
+  setWorkerName(request.name);
+  try {
+    for (const url of request.modules) await import(url);
+    if (request.initializer) {
+      const initializer = await compileFunction(request.initializer);
+      await initializer.fn(...request.initargs);
+    }
+    return { type: 'init' };
+  } catch (error) {
+    initFailed = true;
+    return { type: 'init', error: encodeThrown(error) };
+  }
+}
+
+async function run(request: RunRequest): Promise<WorkerResponse> {
+  // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
+  if (initFailed) return { type: 'run', jobs: [] };
+  for (const [id, spec] of request.fns) {
+    if (!functions.has(id)) functions.set(id, await compileFunction(spec));
+  }
+  const jobs: JobResponse[] = [];
+  for (const job of request.jobs) jobs.push(await runJob(job));
+  return { type: 'run', jobs };
+}
+
+async function runJob(job: JobRequest): Promise<JobResponse> {
+  const compiled = functions.get(job.fnId);
+  const { items, calls } = job;
+  const count = items ? items.length : calls!.length;
+  const values: unknown[] = new Array(count);
+  let errors: (EncodedThrown | undefined)[] | undefined;
+  const skip = job.skip ? new Set(job.skip) : undefined;
+  for (let i = 0; i < count; i++) {
+    if (skip?.has(i)) continue;
+    try {
+      if (!compiled) throw new Error(`pypool internal error: task function #${job.fnId} was never sent to this worker`);
+      let value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
+      if (isThenable(value)) value = await value;
+      const problem = findUnsendable(value, 'the result');
+      if (problem) throw encodingError(problem);
+      values[i] = value;
+    } catch (thrown) {
+      errors ??= [];
+      errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(explainMissingVariable(thrown, compiled));
+    }
+  }
+  return errors ? { values, errors } : { values };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Wraps a result that cannot be sent, so it is reported as MaybeEncodingError in the caller. */
+class ResultEncodingProblem {
+  constructor(readonly encoded: EncodedThrown) {}
+}
+
+function encodingError(problem: string): ResultEncodingProblem {
+  const message = `Error sending result: ${problem}`;
+  return new ResultEncodingProblem({
+    isError: true,
+    name: 'MaybeEncodingError',
+    base: 'Error',
+    message,
+    stack: `MaybeEncodingError: ${message}`,
+    props: { code: 'ERR_POOL_ENCODING' },
+    pypoolClass: 'MaybeEncodingError',
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Messages between the worker engine (main thread) and the worker entry. Plain data only, so
+ * they cross by structured clone (threads) or Node's advanced serialization (processes).
+ *
+ * @module
+ * @internal
+ */
+
+/** How a worker finds a task function. */
+export type FunctionSpec =
+  | { readonly kind: 'inline'; readonly source: string; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly exportName: string };
+
+/** Sent once, as the first message a worker gets. */
+export interface InitRequest {
+  readonly type: 'init';
+  /** Worker name, e.g. 'PoolWorker-3', returned by current_process().name inside the worker. */
+  readonly name: string;
+  /** Task modules imported before the initializer runs. */
+  readonly modules: readonly string[];
+  readonly initializer: FunctionSpec | null;
+  readonly initargs: readonly unknown[];
+}
+
+/** One job: function id and the argument lists of its calls. */
+export interface JobRequest {
+  readonly fnId: number;
+  /** Argument lists, one per call (apply, starmap). */
+  readonly calls?: readonly (readonly unknown[])[];
+  /** Single arguments, one per call (map): cheaper to send than one-item lists. */
+  readonly items?: readonly unknown[];
+  /** Indices of calls whose arguments could not be sent (they were replaced by []): not run. */
+  readonly skip?: readonly number[];
+}
+
+/** A batch of jobs, run one after another. `fns` defines function ids the worker may not know. */
+export interface RunRequest {
+  readonly type: 'run';
+  readonly fns: readonly (readonly [number, FunctionSpec])[];
+  readonly jobs: readonly JobRequest[];
+}
+
+export type WorkerRequest = InitRequest | RunRequest;
+
+/** An error made sendable: enough to rebuild it, with its class, in the main thread. */
+export interface EncodedError {
+  readonly isError: true;
+  readonly name: string;
+  /** Nearest built-in class in its prototype chain (TypeError for a subclass of TypeError). */
+  readonly base: string;
+  readonly message: string;
+  readonly stack: string;
+  /** Own enumerable properties that could be sent (code, errno, custom fields...). */
+  readonly props: Record<string, unknown>;
+  readonly cause?: EncodedThrown;
+  readonly errors?: readonly EncodedThrown[];
+  /** A pypool error class to rebuild instead of a built-in one, e.g. MaybeEncodingError. */
+  readonly pypoolClass?: 'MaybeEncodingError';
+}
+
+/** A thrown value that is not an Error (`throw null`, `throw 'x'`), kept as it was thrown. */
+export interface EncodedValue {
+  readonly isError: false;
+  readonly value: unknown;
+}
+
+export type EncodedThrown = EncodedError | EncodedValue;
+
+/**
+ * Outcomes of one job. `values` has one entry per call; where `errors[i]` is set the call
+ * failed. `errors` is omitted when every call succeeded (the common, cheap case).
+ */
+export interface JobResponse {
+  readonly values: unknown[];
+  readonly errors?: (EncodedThrown | undefined)[];
+}
+
+export type WorkerResponse =
+  | { readonly type: 'init'; readonly error?: EncodedThrown }
+  | { readonly type: 'run'; readonly jobs: JobResponse[] };
