@@ -24,6 +24,7 @@ export class PoolError extends Error {
     this.code = code;
   }
 
+  /** The class name, e.g. `'TimeoutError'` (Python: `type(e).__name__`). */
   override get name(): string {
     return this.constructor.name;
   }

@@ -10,6 +10,8 @@
  * @module pypool
  */
 export { Pool, type PoolEvents, type MapAsyncOptions } from './pool.js';
+export { ThreadPool } from './thread-pool.js';
+export * from './futures/index.js';
 export type { PoolOptions } from './pool-options.js';
 export { AsyncResult, type ResultCallbacks } from './async-result.js';
 export { MapResult, type Progress, type MapResultEvents } from './map-result.js';
@@ -28,5 +30,6 @@ export {
   RemoteTraceback,
 } from './errors.js';
 export { current_process, currentProcess, cpu_count, cpuCount, type ProcessInfo } from './process-info.js';
+export { current_thread, currentThread, type ThreadInfo } from './thread-info.js';
 export type { Runtime } from './engine/worker-engine-options.js';
-export type { WorkerExitInfo } from './engine/engine.js';
+export type { WorkerExitInfo, TaskFunction } from './engine/engine.js';

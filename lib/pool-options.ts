@@ -10,7 +10,7 @@ import { cpu_count } from './process-info.js';
 import { describe } from './timeout.js';
 
 /**
- * Options of {@link Pool} (and {@link ThreadPool}, which ignores `runtime`, `module` and
+ * Options of {@link Pool} (and {@link ThreadPool}, which rejects `runtime`, `module` and
  * `resourceLimits`).
  */
 export interface PoolOptions {
@@ -30,7 +30,14 @@ export interface PoolOptions {
    */
   module?: string | URL | readonly (string | URL)[];
   /** Heap limits of each worker thread (`runtime: 'thread'` only). */
-  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+  resourceLimits?: {
+    /** Main heap size limit, in MB (a worker that exceeds it dies: WorkerLostError). */
+    maxOldGenerationSizeMb?: number;
+    /** Young-generation heap size limit, in MB. */
+    maxYoungGenerationSizeMb?: number;
+    /** Stack size of the worker thread, in MB. */
+    stackSizeMb?: number;
+  };
 }
 
 /** Validated options. */

@@ -24,6 +24,7 @@ export interface PoolEvents {
 
 /** Options of `map_async` / `starmap_async`: chunk size and callbacks. */
 export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
+  /** Items per task (integer ≥ 1); default `ceil(n / (4 * processes))`. Python: `chunksize`. */
   chunksize?: number | null;
 }
 

@@ -10,7 +10,19 @@
  * @internal
  */
 
-/** A function the user wants to run as a task. */
+/**
+ * A function the user wants to run as a task (or as an initializer): a self-contained inline
+ * function, a well-known built-in such as `Math.sqrt`, or an exported function of a task module.
+ * It may be sync or async. See the Task functions guide.
+ *
+ * Python equivalent: the `func` / `initializer` callables, which Python pickles by reference.
+ *
+ * @example
+ * ```ts
+ * const init: TaskFunction = (seed: number) => { (globalThis as { seed?: number }).seed = seed; };
+ * const pool = new Pool({ processes: 2, initializer: init, initargs: [42] });
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TaskFunction = (...args: any[]) => unknown;
 
@@ -67,8 +79,11 @@ export interface Engine {
 
 /** Reported when a worker exits unexpectedly. */
 export interface WorkerExitInfo {
+  /** Name of the worker that died, e.g. `'PoolWorker-3'`. */
   readonly workerName: string;
+  /** Its exit code (`null` when a signal killed it). */
   readonly exitCode: number | null;
+  /** The signal that killed a child process (`runtime: 'process'`), if any. */
   readonly signal: string | null;
   /** How many unfinished jobs the worker held (each failed with WorkerLostError). */
   readonly lostJobs: number;

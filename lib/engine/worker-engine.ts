@@ -58,6 +58,8 @@ export class WorkerEngine implements Engine {
   private readonly options: WorkerEngineOptions;
   private readonly registry: FunctionRegistry;
   private readonly queue = new FifoQueue<Job>();
+  /** Jobs still waiting. A cancelled job leaves this set and is skipped when dequeued: O(1) cancel. */
+  private readonly queued = new Set<Job>();
   private readonly slots = new Set<Slot>();
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
   private readonly maxBatch: number;
@@ -96,11 +98,20 @@ export class WorkerEngine implements Engine {
       return;
     }
     this.queue.push(job);
+    this.queued.add(job);
     this.schedulePump();
   }
 
   cancel(job: Job): boolean {
-    return this.queue.remove((queued) => queued === job);
+    return this.queued.delete(job);
+  }
+
+  /** Next job that was not cancelled, or undefined. */
+  private nextJob(): Job | undefined {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      if (this.queued.delete(job)) return job;
+    }
+    return undefined;
   }
 
   close(): void {
@@ -110,7 +121,7 @@ export class WorkerEngine implements Engine {
   }
 
   async join(): Promise<void> {
-    while (this.slots.size > 0 || this.queue.size > 0) {
+    while (this.slots.size > 0 || this.queued.size > 0) {
       await new Promise<void>((resolve) => this.events.once('idle', resolve));
     }
   }
@@ -181,23 +192,23 @@ export class WorkerEngine implements Engine {
       // A worker that dies while initializing would die again: CPython's Pool restarts it
       // forever (a hang); we break the pool instead.
       if (!slot.initialized) this.breakPool(error);
-      else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
+      else if (this.engineState === 'running' || this.queued.size > 0) this.startWorker();
     }
     this.schedulePump();
     this.stopIdleWorkersIfDone();
-    if (this.slots.size === 0 && this.queue.size === 0) this.events.emit('idle');
+    if (this.slots.size === 0 && this.queued.size === 0) this.events.emit('idle');
   }
 
   private retire(slot: Slot): void {
     slot.retiring = true;
     if (slot.inFlight.size > 0) return; // retired when its last batch returns
     void slot.handle.terminate();
-    if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
+    if (this.engineState === 'running' || this.queued.size > 0) this.startWorker();
   }
 
   /** After close(): once nothing is queued or running, let the workers go (CPython: sentinel). */
   private stopIdleWorkersIfDone(): void {
-    if (this.engineState !== 'closed' || this.queue.size > 0) return;
+    if (this.engineState !== 'closed' || this.queued.size > 0) return;
     for (const slot of this.slots) if (slot.inFlight.size > 0) return;
     for (const slot of this.slots) void slot.handle.terminate();
   }
@@ -212,7 +223,7 @@ export class WorkerEngine implements Engine {
   }
 
   private failEverything(reason: unknown): void {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) job.fail(reason);
+    for (let job = this.nextJob(); job; job = this.nextJob()) job.fail(reason);
     for (const slot of this.slots) {
       for (const batch of slot.inFlight) for (const job of batch.jobs) job.fail(reason);
       slot.inFlight.clear();
@@ -231,13 +242,13 @@ export class WorkerEngine implements Engine {
   }
 
   private pump(): void {
-    if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    if (this.queued.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
     if (!this.registry.isLoaded) {
       void this.registry.ready.then(() => this.schedulePump(), () => undefined);
       return;
     }
     for (const slot of this.slots) {
-      while (this.queue.size > 0 && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
+      while (this.queued.size > 0 && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
     }
   }
 
@@ -251,7 +262,7 @@ export class WorkerEngine implements Engine {
   private batchSize(slot: Slot): number {
     if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
     const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const fairShare = Math.ceil(this.queue.size / (this.slots.size * MAX_IN_FLIGHT));
+    const fairShare = Math.ceil(this.queued.size / (this.slots.size * MAX_IN_FLIGHT));
     let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
     const limit = this.options.maxtasksperchild;
     if (limit !== undefined) size = Math.min(size, limit - slot.assigned);
@@ -261,7 +272,11 @@ export class WorkerEngine implements Engine {
   private takeBatch(slot: Slot): Job[] {
     const size = this.batchSize(slot);
     const jobs: Job[] = [];
-    while (jobs.length < size && this.queue.size > 0) jobs.push(this.queue.shift()!);
+    while (jobs.length < size) {
+      const job = this.nextJob();
+      if (!job) break;
+      jobs.push(job);
+    }
     return jobs;
   }
 

@@ -34,7 +34,12 @@ export function findUnsendable(value: unknown, label: string): string | undefine
   const kind = typeof value;
   if (kind !== 'object' && kind !== 'function' && kind !== 'symbol') return undefined;
   if (value === null) return undefined;
-  return inspect(value, label, new Set());
+  try {
+    return inspect(value, label, new Set());
+  } catch (error) {
+    // A getter (or Proxy trap) that throws: structured clone would throw the same way.
+    return `${label} cannot be read for sending (${error instanceof Error ? error.message : String(error)}); send plain data instead`;
+  }
 }
 
 function inspect(value: unknown, path: string, seen: Set<object>): string | undefined {

@@ -1,0 +1,297 @@
+/**
+ * The main-loop engine: runs jobs on the main event loop, at most `threads` at once.
+ *
+ * Python threads give concurrency without parallelism (the GIL); async tasks on the main
+ * loop give exactly that, with shared memory and closures. Each "virtual thread" is a slot
+ * that runs one job at a time, runs the initializer once before its first job, and carries a
+ * name visible to tasks through {@link currentThreadName}.
+ *
+ * @module
+ * @internal
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { BrokenThreadPool } from '../errors.js';
+import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
+import { FifoQueue } from './fifo-queue.js';
+
+/** Options of {@link MainLoopEngine}. Validated by the front-ends. */
+export interface MainLoopEngineOptions {
+  /** Largest number of jobs running at once (CPython's number of threads), at least 1. */
+  threads: number;
+  /** Runs once per virtual thread before its first job; awaited when it returns a promise. */
+  initializer?: TaskFunction | undefined;
+  initargs?: readonly unknown[];
+  /** Builds the error that fails jobs once the initializer has thrown. Default: BrokenThreadPool. */
+  brokenError?: (cause: unknown) => Error;
+  /** Virtual threads are named `${threadNamePrefix}_${i}`. Default: 'Thread'. */
+  threadNamePrefix?: string;
+}
+
+/**
+ * Longest stretch (ms) that jobs may run back to back before the engine lets timers and I/O
+ * in. Checked once per job with a clock read: cheaper than a timer per task.
+ */
+const SLICE_MS = 10;
+
+const threadNames = new AsyncLocalStorage<string>();
+
+/**
+ * Name of the virtual thread running the current task, or `'MainThread'` outside tasks.
+ *
+ * Python equivalent: `threading.current_thread().name`.
+ *
+ * @returns the name, e.g. `'ThreadPoolExecutor-0_1'`.
+ * @example
+ * ```ts
+ * const ex = new ThreadPoolExecutor(2, { thread_name_prefix: 'io' });
+ * await ex.submit(() => currentThreadName()); // 'io_0'
+ * ```
+ */
+export function currentThreadName(): string {
+  return threadNames.getStore() ?? 'MainThread';
+}
+
+/** One virtual thread. */
+interface Slot {
+  readonly name: string;
+  initialized: boolean;
+}
+
+/**
+ * Runs jobs on the main event loop with at most `threads` of them in progress at once.
+ *
+ * Python equivalent: the worker threads of `ThreadPoolExecutor` / `multiprocessing.pool.ThreadPool`.
+ *
+ * @example
+ * ```ts
+ * const engine = new MainLoopEngine({ threads: 4 });
+ * engine.submit({ fn: (x: number) => x * 2, calls: [[21]], settle: (o) => console.log(o), fail: console.error });
+ * engine.close(); await engine.join();
+ * ```
+ */
+export class MainLoopEngine implements Engine {
+  readonly size: number;
+  private currentState: EngineState = 'running';
+  private readonly queue = new FifoQueue<Job>();
+  /** Jobs still waiting; cancelled jobs leave this set and are skipped when dequeued (O(1) cancel). */
+  private readonly queued = new Set<Job>();
+  /** Jobs in progress; terminate() fails them and their late outcomes are ignored. */
+  private readonly running = new Set<Job>();
+  private readonly idle: Slot[] = [];
+  private slotCount = 0;
+  private activeSlots = 0;
+  /** Active slots not inside a job: they will take queued jobs without help. */
+  private hungrySlots = 0;
+  private pumpScheduled = false;
+  private brokenCause: { error: unknown } | undefined;
+  private sliceStart = performance.now();
+  private yieldPromise: Promise<void> | undefined;
+  private readonly settledWaiters: (() => void)[] = [];
+
+  /**
+   * @param options - number of virtual threads, initializer and how to report a broken engine.
+   */
+  constructor(private readonly options: MainLoopEngineOptions) {
+    this.size = options.threads;
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  submit(job: Job): void {
+    if (this.currentState !== 'running') {
+      job.fail(new Error(`MainLoopEngine is ${this.currentState}`));
+      return;
+    }
+    if (this.brokenCause) {
+      // Settle later, not inside submit(): callers expect submit() to return first.
+      const error = this.brokenError(this.brokenCause.error);
+      queueMicrotask(() => job.fail(error));
+      return;
+    }
+    this.queue.push(job);
+    this.queued.add(job);
+    this.schedulePump();
+  }
+
+  cancel(job: Job): boolean {
+    return this.queued.delete(job);
+  }
+
+  close(): void {
+    if (this.currentState === 'running') this.currentState = 'closed';
+    this.checkSettled();
+  }
+
+  join(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  async terminate(reason: unknown): Promise<void> {
+    if (this.currentState === 'terminated') return;
+    this.currentState = 'terminated';
+    for (const job of this.drainQueue()) job.fail(reason);
+    // Running async tasks cannot be stopped; failing them now and forgetting them makes
+    // their late outcomes no-ops (see finishJob).
+    const running = [...this.running];
+    this.running.clear();
+    for (const job of running) job.fail(reason);
+    this.checkSettled();
+  }
+
+  on(_event: 'workerExit', _listener: (info: WorkerExitInfo) => void): void {
+    // Virtual threads never exit unexpectedly: there is nothing to report.
+  }
+
+  private brokenError(cause: unknown): Error {
+    return this.options.brokenError
+      ? this.options.brokenError(cause)
+      : new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause });
+  }
+
+  /** Starts virtual threads on a microtask, so a job submitted and cancelled in one synchronous block never runs. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    let wanted = this.queued.size - this.hungrySlots;
+    while (wanted > 0 && !this.brokenCause && this.currentState !== 'terminated') {
+      const slot = this.idle.pop() ?? this.newSlot();
+      if (!slot) return;
+      wanted--;
+      this.activeSlots++;
+      this.hungrySlots++;
+      void threadNames.run(slot.name, () => this.runSlot(slot));
+    }
+  }
+
+  private newSlot(): Slot | undefined {
+    if (this.slotCount >= this.size) return undefined;
+    const prefix = this.options.threadNamePrefix ?? 'Thread';
+    return { name: `${prefix}_${this.slotCount++}`, initialized: false };
+  }
+
+  /** A virtual thread: initializes once, then takes jobs until the queue is empty. */
+  private async runSlot(slot: Slot): Promise<void> {
+    try {
+      if (!slot.initialized && !(await this.initialize(slot))) return;
+      for (;;) {
+        if (performance.now() - this.sliceStart > SLICE_MS) await this.yieldToEventLoop();
+        const job = this.takeJob();
+        if (!job) return;
+        this.hungrySlots--;
+        try {
+          await this.runJob(job);
+        } finally {
+          this.hungrySlots++;
+        }
+      }
+    } finally {
+      this.activeSlots--;
+      this.hungrySlots--;
+      this.idle.push(slot);
+      this.checkSettled();
+    }
+  }
+
+  private async initialize(slot: Slot): Promise<boolean> {
+    const { initializer, initargs = [] } = this.options;
+    try {
+      if (initializer) await initializer(...initargs);
+      slot.initialized = true;
+      return true;
+    } catch (error) {
+      this.breakEngine(error);
+      return false;
+    }
+  }
+
+  /** CPython's `_initializer_failed`: every queued and later job fails with the broken error. */
+  private breakEngine(error: unknown): void {
+    if (this.brokenCause) return;
+    this.brokenCause = { error };
+    for (const job of this.drainQueue()) job.fail(this.brokenError(error));
+  }
+
+  private drainQueue(): Job[] {
+    const jobs = [...this.queue].filter((job) => this.queued.has(job));
+    this.queue.clear();
+    this.queued.clear();
+    return jobs;
+  }
+
+  private takeJob(): Job | undefined {
+    if (this.brokenCause || this.currentState === 'terminated') return undefined;
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      if (this.queued.delete(job)) return job;
+    }
+    return undefined;
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    this.running.add(job);
+    if (job.onStart) guarded(() => job.onStart?.());
+    const outcomes: Outcome[] = [];
+    for (const args of job.calls) outcomes.push(await runCall(job.fn, args));
+    // A job already failed by terminate() was removed from `running`: drop its late outcome.
+    if (this.running.delete(job)) guarded(() => job.settle(outcomes));
+  }
+
+  /** Lets timers and I/O run; every slot that hits the slice limit shares one setImmediate. */
+  private yieldToEventLoop(): Promise<void> {
+    this.yieldPromise ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.yieldPromise = undefined;
+        this.sliceStart = performance.now();
+        resolve();
+      }),
+    );
+    return this.yieldPromise;
+  }
+
+  private isSettled(): boolean {
+    if (this.currentState === 'running') return false;
+    return this.currentState === 'terminated' || (this.queued.size === 0 && this.activeSlots === 0);
+  }
+
+  private checkSettled(): void {
+    if (!this.isSettled()) return;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+}
+
+/** Runs one call; sync results are not awaited through an extra promise. */
+async function runCall(fn: TaskFunction, args: readonly unknown[]): Promise<Outcome> {
+  try {
+    const value: unknown = fn(...args);
+    return { ok: true, value: isThenable(value) ? await value : value };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Front-end hooks must not stop a virtual thread: report their errors and carry on. */
+function guarded(hook: () => void): void {
+  try {
+    hook();
+  } catch (error) {
+    console.error('pypool: a job hook threw', error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

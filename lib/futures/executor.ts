@@ -1,0 +1,351 @@
+/**
+ * `Executor`: the base of ThreadPoolExecutor and ProcessPoolExecutor — submit, map, shutdown.
+ *
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+import { PoolStateError } from '../errors.js';
+import type { Engine, Job, Outcome, TaskFunction } from '../engine/engine.js';
+import { describe, timeoutToMs } from '../timeout.js';
+import { Future } from './future.js';
+
+/** Any function; what it accepts is checked by each method's own signature. */
+export type AnyFunction = (...args: never[]) => unknown;
+
+/** Options of {@link Executor.map}, given as its last argument. */
+export interface ExecutorMapOptions {
+  /** Seconds from the call to `map` until the whole iteration must be done; `undefined` waits forever. */
+  timeout?: number | null;
+  /** Calls sent to a worker together (ProcessPoolExecutor only; ThreadPoolExecutor ignores it). Default 1. */
+  chunksize?: number;
+}
+
+/** Options of {@link Executor.shutdown}. */
+export interface ShutdownOptions {
+  /** Cancel every future that has not started running. Default false. */
+  cancel_futures?: boolean;
+  /** camelCase alias of `cancel_futures`. */
+  cancelFutures?: boolean;
+}
+
+/**
+ * Base class of the executors: runs calls asynchronously and hands back {@link Future}s.
+ *
+ * Python equivalent: `concurrent.futures.Executor`.
+ *
+ * @example
+ * ```ts
+ * await using ex = new ThreadPoolExecutor(4);   // leaves the block with shutdown(true)
+ * const f = ex.submit((x: number) => x * 2, 21);
+ * for await (const y of ex.map((x: number) => x + 1, [1, 2, 3])) console.log(y);
+ * console.log(await f); // 42
+ * ```
+ */
+export abstract class Executor implements AsyncDisposable {
+  /** The engine running the calls; created by the subclass constructor. */
+  protected abstract readonly engine: Engine;
+  #shutdown = false;
+  #closed = false;
+  #broken: { cause: unknown } | undefined;
+  /** Unfinished futures, for shutdown({ cancel_futures: true }). */
+  readonly #unfinished = new Set<Future<unknown>>();
+
+  /** Builds the error raised once the executor is broken (BrokenThreadPool / BrokenProcessPool). */
+  protected abstract brokenError(cause: unknown): Error;
+
+  /** Given to the engine as `brokenError`: records that the executor is broken, so submit() fails at once. */
+  protected readonly onBroken = (cause: unknown): Error => {
+    this.#broken ??= { cause };
+    return this.brokenError(cause);
+  };
+
+  /** Rejects a function the engine could never run. Subclasses add their own checks. */
+  protected checkFunction(fn: unknown, method: string): void {
+    if (typeof fn !== 'function') throw new TypeError(`${method}() needs a function, got ${describe(fn)}`);
+  }
+
+  /** How many calls of `map` go into one job. */
+  protected mapChunkSize(chunksize: number): number {
+    return chunksize;
+  }
+
+  /**
+   * Schedules `fn(...args)` and returns a {@link Future} for its result.
+   *
+   * Python equivalent: `Executor.submit(fn, /, *args)` (keyword arguments: pass an object).
+   *
+   * @param fn - the function to call; for ProcessPoolExecutor, a self-contained function or
+   *   an export of a task module.
+   * @param args - its arguments.
+   * @returns the future of the call.
+   * @throws TypeError when `fn` is not a function (or cannot be sent to a worker);
+   *   {@link PoolStateError} after `shutdown()`; BrokenThreadPool / BrokenProcessPool once
+   *   an initializer has failed.
+   * @example
+   * ```ts
+   * const f = ex.submit(Math.pow, 2, 8);
+   * console.log(await f.result()); // 256
+   * ```
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    this.checkFunction(fn, 'submit');
+    return this.#schedule<Awaited<R>>(fn as TaskFunction, [args], deliverOne);
+  }
+
+  /**
+   * Calls `fn` on the items of the iterables (zipped, stopping at the shortest), all submitted
+   * at once, and yields the results in order. The optional last argument holds `timeout`
+   * (seconds from this call, as in CPython) and `chunksize`. On the first error (or timeout)
+   * the iteration rejects with it and every future not yet done is cancelled (CPython 3.11).
+   * Leaving a `for await` loop early also cancels them.
+   *
+   * Python equivalent: `Executor.map(fn, *iterables, timeout=None, chunksize=1)`.
+   *
+   * @param fn - the function to call with one item of each iterable.
+   * @param it1 - the first iterable; further iterables may follow (`fn` then takes one item of
+   *   each), and last an optional `{ timeout, chunksize }`.
+   * @param options - `timeout` (seconds, from this call) and `chunksize` (items per task).
+   * @returns an async iterator of the results, in input order.
+   * @throws TypeError for a bad `fn`, iterable or timeout; RangeError for `chunksize < 1`;
+   *   {@link PoolStateError} after `shutdown()`. From the iterator: the call's error,
+   *   or {@link TimeoutError}.
+   * @example
+   * ```ts
+   * for await (const p of ex.map(Math.pow, [2, 3], [5, 2], { timeout: 10 })) console.log(p); // 32, 9
+   * ```
+   */
+  map<T1, R>(fn: (a: T1) => R, it1: Iterable<T1>, options?: ExecutorMapOptions): AsyncIterableIterator<Awaited<R>>;
+  map<T1, T2, R>(
+    fn: (a: T1, b: T2) => R,
+    it1: Iterable<T1>,
+    it2: Iterable<T2>,
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<Awaited<R>>;
+  map<T1, T2, T3, R>(
+    fn: (a: T1, b: T2, c: T3) => R,
+    it1: Iterable<T1>,
+    it2: Iterable<T2>,
+    it3: Iterable<T3>,
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<Awaited<R>>;
+  map(fn: AnyFunction, ...iterablesAndOptions: (Iterable<unknown> | ExecutorMapOptions)[]): AsyncIterableIterator<unknown>;
+  map(fn: AnyFunction, ...iterablesAndOptions: (Iterable<unknown> | ExecutorMapOptions | undefined)[]): AsyncIterableIterator<unknown> {
+    this.checkFunction(fn, 'map');
+    const { iterables, options } = splitMapArguments(iterablesAndOptions);
+    const ms = timeoutToMs(options.timeout, 'timeout');
+    const deadline = ms === undefined ? undefined : performance.now() + ms;
+    const chunksize = this.mapChunkSize(checkChunksize(options.chunksize));
+    const futures: Future<Outcome[]>[] = [];
+    for (const calls of chunks(zip(iterables), chunksize)) {
+      futures.push(this.#schedule<Outcome[]>(fn as TaskFunction, calls, deliverAll));
+    }
+    return mapResults(futures, deadline);
+  }
+
+  /**
+   * Stops accepting work and frees the workers once the submitted calls are done.
+   * Safe to call several times.
+   *
+   * Python equivalent: `Executor.shutdown(wait=True, *, cancel_futures=False)`.
+   *
+   * @param wait - when true, the promise resolves once every running call has finished and
+   *   the workers have exited; when false, it resolves at once.
+   * @param options - `cancel_futures: true` cancels every future that has not started.
+   * @returns a promise that resolves as described for `wait`.
+   * @example
+   * ```ts
+   * await ex.shutdown(true, { cancel_futures: true });
+   * ```
+   */
+  async shutdown(wait = true, options: ShutdownOptions = {}): Promise<void> {
+    this.#shutdown = true;
+    if (options.cancel_futures ?? options.cancelFutures ?? false) {
+      for (const future of [...this.#unfinished]) future.cancel();
+    }
+    if (!this.#closed) {
+      this.#closed = true;
+      this.engine.close();
+    }
+    if (wait) await this.engine.join();
+  }
+
+  /**
+   * `await using ex = new ThreadPoolExecutor()` calls `shutdown(true)` when the block ends.
+   *
+   * Python equivalent: `with ThreadPoolExecutor() as ex:`.
+   *
+   * @returns a promise that resolves once the executor has shut down.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown(true);
+  }
+
+  /** Creates the future and the job of `calls`, and hands the job to the engine. */
+  #schedule<V>(fn: TaskFunction, calls: unknown[][], deliver: (future: Future<V>, outcomes: Outcome[]) => void): Future<V> {
+    if (this.#broken) throw this.brokenError(this.#broken.cause);
+    if (this.#shutdown) throw new PoolStateError('cannot schedule new futures after shutdown');
+    const future = new Future<V>();
+    const job: Job = {
+      fn,
+      calls,
+      onStart: () => {
+        if (future._state === 'PENDING') future.set_running_or_notify_cancel();
+      },
+      settle: (outcomes) => {
+        if (!future.done()) deliver(future, outcomes);
+      },
+      fail: (error) => {
+        if (!future.done()) future.set_exception(error);
+      },
+    };
+    future._setCancelHook(() => {
+      if (this.engine.cancel(job)) return true;
+      // A worker already holds the call: CPython marks such futures RUNNING, so cancel() fails.
+      future.set_running_or_notify_cancel();
+      return false;
+    });
+    this.#unfinished.add(future);
+    future._onDone(() => this.#unfinished.delete(future));
+    this.engine.submit(job);
+    return future;
+  }
+}
+
+function deliverOne<V>(future: Future<V>, outcomes: Outcome[]): void {
+  const outcome = outcomes[0];
+  if (outcome?.ok) future.set_result(outcome.value as V);
+  else future.set_exception(outcome ? outcome.error : new Error('the engine returned no outcome'));
+}
+
+function deliverAll(future: Future<Outcome[]>, outcomes: Outcome[]): void {
+  future.set_result(outcomes);
+}
+
+/** Yields the values of each chunk future in order; cancels the rest on error or early exit. */
+async function* mapResults(futures: (Future<Outcome[]> | undefined)[], deadline: number | undefined): AsyncGenerator<unknown, void, undefined> {
+  let next = 0;
+  try {
+    while (next < futures.length) {
+      const future = futures[next] as Future<Outcome[]>;
+      // Drop our reference before yielding, so consumed results can be collected (CPython #14406).
+      futures[next++] = undefined;
+      const seconds = deadline === undefined ? undefined : Math.max(0, deadline - performance.now()) / 1000;
+      let outcomes: Outcome[];
+      try {
+        outcomes = await future.result(seconds);
+      } finally {
+        // CPython's _result_or_cancel: a future that timed out is cancelled too.
+        future.cancel();
+      }
+      for (const outcome of outcomes) {
+        if (!outcome.ok) throw outcome.error;
+        yield outcome.value;
+      }
+    }
+  } finally {
+    for (let i = next; i < futures.length; i++) futures[i]?.cancel();
+  }
+}
+
+/** Separates the trailing `{ timeout, chunksize }` from the iterables. */
+function splitMapArguments(args: readonly (Iterable<unknown> | ExecutorMapOptions | undefined)[]): {
+  iterables: Iterable<unknown>[];
+  options: ExecutorMapOptions;
+} {
+  const last = args[args.length - 1];
+  // A trailing `undefined` is an omitted options argument, as in map(f, xs, opts?.x).
+  const hasOptions =
+    (last === undefined && args.length > 1) || (!isIterable(last) && typeof last === 'object' && last !== null);
+  const iterables = (hasOptions ? args.slice(0, -1) : args) as unknown[];
+  iterables.forEach((it, i) => {
+    if (!isIterable(it)) throw new TypeError(`map() argument ${i + 2} must be iterable, got ${describe(it)}`);
+  });
+  return { iterables: iterables as Iterable<unknown>[], options: hasOptions ? ((last ?? {}) as ExecutorMapOptions) : {} };
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && value !== undefined && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+function checkChunksize(chunksize: number | undefined): number {
+  if (chunksize === undefined) return 1;
+  if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) {
+    throw new TypeError(`chunksize must be an integer, got ${describe(chunksize)}`);
+  }
+  if (chunksize < 1) throw new RangeError('chunksize must be >= 1.');
+  return chunksize;
+}
+
+/** Python's zip(*iterables): argument lists, stopping at the shortest iterable. */
+function zip(iterables: Iterable<unknown>[]): unknown[][] {
+  if (iterables.length === 0) return [];
+  const iterators = iterables.map((it) => it[Symbol.iterator]());
+  const rows: unknown[][] = [];
+  for (;;) {
+    const row: unknown[] = [];
+    for (const iterator of iterators) {
+      const step = iterator.next();
+      if (step.done) return rows;
+      row.push(step.value);
+    }
+    rows.push(row);
+  }
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** What both executor constructors accept about the initializer. */
+export interface InitializerOptions {
+  /** Runs once in every worker (thread) before its first call; may be async. */
+  initializer?: AnyFunction | null;
+  /** Arguments of the initializer. */
+  initargs?: readonly unknown[];
+}
+
+/**
+ * Validates `max_workers`, CPython's way.
+ *
+ * @internal
+ * @throws TypeError when it is not an integer; RangeError when it is below 1.
+ */
+export function checkMaxWorkers(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`max_workers must be an integer, got ${describe(value)}`);
+  }
+  if (value <= 0) throw new RangeError('max_workers must be greater than 0');
+  return value;
+}
+
+/**
+ * Validates the initializer and its arguments.
+ *
+ * @internal
+ * @throws TypeError when `initializer` is not a function or `initargs` not an array.
+ */
+export function checkInitializer(options: InitializerOptions): { initializer: TaskFunction | undefined; initargs: readonly unknown[] } {
+  const { initializer, initargs = [] } = options;
+  if (initializer !== undefined && initializer !== null && typeof initializer !== 'function') {
+    throw new TypeError('initializer must be a callable');
+  }
+  if (!Array.isArray(initargs)) throw new TypeError(`initargs must be an array, got ${describe(initargs)}`);
+  return { initializer: (initializer ?? undefined) as TaskFunction | undefined, initargs };
+}
+
+/**
+ * Splits the constructor arguments `(max_workers?, options?)`, also accepting a single
+ * options object holding `max_workers` (Python's keyword argument).
+ *
+ * @internal
+ */
+export function splitConstructorArguments<O extends object>(
+  first: number | null | undefined | (O & { max_workers?: number | null; maxWorkers?: number | null }),
+  options: O | undefined,
+): { maxWorkers: unknown; options: O } {
+  if (typeof first === 'object' && first !== null) {
+    return { maxWorkers: first.max_workers ?? first.maxWorkers, options: first };
+  }
+  return { maxWorkers: first, options: options ?? ({} as O) };
+}

@@ -1,0 +1,215 @@
+/**
+ * `wait()` and `as_completed()`: waiting on several futures at once.
+ *
+ * A future counts as completed when it is finished or cancelled (`done()`), whichever way it
+ * was cancelled: CPython only counts cancellations its executor has acknowledged, which makes
+ * `wait()` hang on futures cancelled by `shutdown(cancel_futures=True)` (gh-109934).
+ *
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+import { TimeoutError } from '../errors.js';
+import { timeoutToMs } from '../timeout.js';
+import type { Future } from './future.js';
+
+/** `wait()` returns when any future finishes or is cancelled. Python: `FIRST_COMPLETED`. */
+export const FIRST_COMPLETED = 'FIRST_COMPLETED';
+/** `wait()` returns when any future raises, or when all are done. Python: `FIRST_EXCEPTION`. */
+export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
+/** `wait()` returns when every future is done. Python: `ALL_COMPLETED`. */
+export const ALL_COMPLETED = 'ALL_COMPLETED';
+
+/** When {@link wait} returns. */
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** Options of {@link wait}. */
+export interface WaitOptions {
+  /** Seconds to wait; `undefined`/`null` waits forever. */
+  timeout?: number | null;
+  /** When to return; default {@link ALL_COMPLETED}. */
+  return_when?: ReturnWhen;
+  /** camelCase alias of `return_when`. */
+  returnWhen?: ReturnWhen;
+}
+
+/** What {@link wait} resolves to: Python's `DoneAndNotDoneFutures` named tuple. */
+export interface DoneAndNotDoneFutures<F extends Future<unknown>> {
+  /** Futures that finished or were cancelled. */
+  done: Set<F>;
+  /** Futures still pending or running. */
+  not_done: Set<F>;
+}
+
+/**
+ * Waits until some or all of the futures are done, or the timeout passes. Duplicates are
+ * removed. Never rejects on timeout: the futures still running are in `not_done`.
+ *
+ * Python equivalent: `concurrent.futures.wait(fs, timeout=None, return_when=ALL_COMPLETED)`.
+ *
+ * @param fs - the futures (any iterable; they may come from different executors).
+ * @param options - `timeout` in seconds and `return_when`.
+ * @returns a promise of `{ done, not_done }`.
+ * @throws RangeError (as a rejection) for an unknown `return_when`; TypeError for a bad timeout.
+ * @example
+ * ```ts
+ * const fs = urls.map((u) => ex.submit(download, u));
+ * const { done, not_done } = await wait(fs, { timeout: 5, return_when: FIRST_COMPLETED });
+ * ```
+ */
+export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options: WaitOptions = {}): Promise<DoneAndNotDoneFutures<F>> {
+  const returnWhen = options.return_when ?? options.returnWhen ?? ALL_COMPLETED;
+  if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
+    throw new RangeError(`Invalid return condition: ${String(returnWhen)}`);
+  }
+  const ms = timeoutToMs(options.timeout, 'timeout');
+  const all = new Set(fs);
+  const done = new Set([...all].filter((f) => f.done()));
+  if (!shouldReturn(returnWhen, done, all.size, [...done])) await untilCondition(all, done, returnWhen, ms);
+  return { done, not_done: new Set([...all].filter((f) => !done.has(f))) };
+}
+
+/** Whether `wait` may return, given the futures done so far and those that just finished. */
+function shouldReturn<F extends Future<unknown>>(returnWhen: ReturnWhen, done: Set<F>, total: number, justDone: F[]): boolean {
+  if (done.size === total) return true;
+  if (returnWhen === FIRST_COMPLETED) return done.size > 0;
+  if (returnWhen === FIRST_EXCEPTION) return justDone.some((f) => f._failed());
+  return false;
+}
+
+/** Adds futures to `done` as they finish, until the condition holds or the timeout passes. */
+function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, returnWhen: ReturnWhen, ms: number | undefined): Promise<void> {
+  if (ms === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const removers: (() => void)[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (timer) clearTimeout(timer);
+      for (const remove of removers) remove();
+      resolve();
+    };
+    for (const future of all) {
+      if (done.has(future)) continue;
+      removers.push(
+        future._onDone(() => {
+          done.add(future);
+          if (shouldReturn(returnWhen, done, all.size, [future])) finish();
+        }),
+      );
+    }
+    if (ms !== undefined) timer = setTimeout(finish, ms);
+  });
+}
+
+/**
+ * Yields the futures as they complete (finish or are cancelled): those already done first,
+ * then in completion order. Duplicates are yielded once. The deadline is fixed when
+ * `as_completed` is called.
+ *
+ * Python equivalent: `concurrent.futures.as_completed(fs, timeout=None)`.
+ *
+ * @param fs - the futures (any iterable).
+ * @param timeout - seconds from this call; `undefined`/`null` waits forever.
+ * @returns an async iterator of futures.
+ * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
+ *   passes with futures unfinished; TypeError at once for a bad timeout.
+ * @example
+ * ```ts
+ * for await (const f of as_completed(fs, 30)) console.log(await f.result());
+ * ```
+ */
+export function as_completed<F extends Future<unknown>>(fs: Iterable<F>, timeout?: number | null): AsyncIterableIterator<F> {
+  const ms = timeoutToMs(timeout, 'timeout');
+  return new AsCompletedIterator(new Set(fs), ms === undefined ? undefined : performance.now() + ms);
+}
+
+/** camelCase alias of {@link as_completed}. */
+export const asCompleted = as_completed;
+
+/** The iterator behind {@link as_completed}; listens to every pending future from the start. */
+class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
+  /** Completed futures not yet yielded, in completion order. */
+  private readonly ready: F[] = [];
+  private readonly pending = new Set<F>();
+  private readonly removers = new Map<F, () => void>();
+  private readonly total: number;
+  private wake: (() => void) | undefined;
+  private finished = false;
+  /** Serialises next() calls made without awaiting the previous one. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    fs: Set<F>,
+    private readonly deadline: number | undefined,
+  ) {
+    this.total = fs.size;
+    for (const future of fs) {
+      if (future.done()) {
+        this.ready.push(future);
+        continue;
+      }
+      this.pending.add(future);
+      this.removers.set(future, future._onDone(() => this.completed(future)));
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<F> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<F>> {
+    const step = this.chain.then(() => this.step());
+    this.chain = step.catch(() => undefined);
+    return step;
+  }
+
+  return(): Promise<IteratorResult<F>> {
+    this.stop();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private completed(future: F): void {
+    this.pending.delete(future);
+    this.removers.delete(future);
+    this.ready.push(future);
+    this.wake?.();
+  }
+
+  private async step(): Promise<IteratorResult<F>> {
+    for (;;) {
+      if (this.finished) return { done: true, value: undefined };
+      const future = this.ready.shift();
+      if (future) return { done: false, value: future };
+      if (this.pending.size === 0) {
+        this.stop();
+        continue;
+      }
+      const left = this.deadline === undefined ? undefined : this.deadline - performance.now();
+      if (left !== undefined && left <= 0) {
+        const unfinished = this.pending.size;
+        this.stop();
+        throw new TimeoutError(`${unfinished} (of ${this.total}) futures unfinished`);
+      }
+      await this.nextCompletion(left);
+    }
+  }
+
+  /** Resolves when a future completes or `ms` pass. */
+  private nextCompletion(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        this.wake = undefined;
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private stop(): void {
+    this.finished = true;
+    for (const remove of this.removers.values()) remove();
+    this.removers.clear();
+    this.pending.clear();
+    this.ready.length = 0;
+  }
+}
