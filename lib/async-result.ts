@@ -6,7 +6,18 @@
 import { InvalidStateError, TimeoutError } from './errors.js';
 import { settledWithin, timeoutToMs } from './timeout.js';
 
-/** Callbacks accepted by `apply_async`, `map_async` and `starmap_async`. */
+/**
+ * Callbacks accepted by `apply_async`, `map_async` and `starmap_async`. They run on the main
+ * thread, before `get()` settles; a callback that throws becomes the job's error.
+ *
+ * Python equivalent: the `callback=` and `error_callback=` keyword arguments.
+ *
+ * @example
+ * ```ts
+ * // Python: pool.apply_async(f, (1,), callback=print, error_callback=log_error)
+ * pool.apply_async(f, [1], { callback: console.log, error_callback: (e) => console.error(e) });
+ * ```
+ */
 export interface ResultCallbacks<T> {
   /** Called with the value when the job succeeds, before `get()` resolves. */
   callback?: ((value: T) => void) | null | undefined;
@@ -114,7 +125,15 @@ export class AsyncResult<T> implements PromiseLike<T> {
     return this.outcome.ok;
   }
 
-  /** Makes the result awaitable: `await result` equals `await result.get()`. */
+  /**
+   * Makes the result awaitable: `await result` equals `await result.get()`.
+   *
+   * Python equivalent: none (Python blocks in `get()`).
+   * @example
+   * ```ts
+   * const value = await pool.apply_async((x: number) => x + 1, [1]); // 2
+   * ```
+   */
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

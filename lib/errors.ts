@@ -16,7 +16,10 @@
  * ```
  */
 export class PoolError extends Error {
-  /** Stable machine-readable code, e.g. `'ERR_POOL_TIMEOUT'`. */
+  /**
+   * Stable machine-readable code, e.g. `'ERR_POOL_TIMEOUT'`; see the Errors guide for the list.
+   * Python equivalent: the exception class itself.
+   */
   readonly code: string;
 
   constructor(message: string, code = 'ERR_POOL', options?: { cause?: unknown }) {

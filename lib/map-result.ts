@@ -7,7 +7,16 @@ import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Outcome } from './engine/engine.js';
 
-/** Progress of a map: how many items have finished out of how many. */
+/**
+ * Progress of a map: how many items have finished out of how many.
+ *
+ * Python equivalent: none (Python users count callbacks or wrap `imap` in tqdm).
+ *
+ * @example
+ * ```ts
+ * pool.map_async(f, items).on('progress', (p: Progress) => console.log(`${p.completed}/${p.total}`));
+ * ```
+ */
 export interface Progress {
   /** Items finished so far (successfully or not). */
   readonly completed: number;
@@ -15,7 +24,16 @@ export interface Progress {
   readonly total: number | undefined;
 }
 
-/** Events of a {@link MapResult}. */
+/**
+ * Events of a {@link MapResult}.
+ *
+ * Python equivalent: none.
+ *
+ * @example
+ * ```ts
+ * result.on('progress', ({ completed, total }) => bar.update(completed / total!));
+ * ```
+ */
 export interface MapResultEvents {
   /** After each finished chunk. */
   progress: [Progress];
@@ -38,7 +56,7 @@ export interface MapResultEvents {
  * ```
  */
 export class MapResult<R> extends AsyncResult<R[]> {
-  /** Items in all. */
+  /** Items in all. Python: `len(iterable)`. */
   readonly total: number;
   private done = 0;
   private readonly values: R[];
@@ -55,13 +73,13 @@ export class MapResult<R> extends AsyncResult<R[]> {
     if (chunkCount === 0) this._resolve(this.values);
   }
 
-  /** Items finished so far. */
+  /** Items finished so far (successfully or not). Python: none. */
   get completed(): number {
     return this.done;
   }
 
   /**
-   * Listens to progress, to drive a progress bar.
+   * Listens to progress, to drive a progress bar. Python equivalent: none.
    * @example
    * ```ts
    * result.on('progress', ({ completed, total }) => bar.update(completed, { total }));
@@ -72,7 +90,13 @@ export class MapResult<R> extends AsyncResult<R[]> {
     return this;
   }
 
-  /** Removes a listener added with {@link MapResult.on}. */
+  /**
+   * Removes a listener added with {@link MapResult.on}. Python equivalent: none.
+   * @example
+   * ```ts
+   * result.off('progress', onProgress);
+   * ```
+   */
   off<E extends keyof MapResultEvents>(event: E, listener: (...args: MapResultEvents[E]) => void): this {
     this.emitter.off(event, listener);
     return this;

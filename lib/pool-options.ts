@@ -11,7 +11,16 @@ import { describe } from './timeout.js';
 
 /**
  * Options of {@link Pool} (and {@link ThreadPool}, which rejects `runtime`, `module` and
- * `resourceLimits`).
+ * `resourceLimits`): the object form of `new Pool(...)`.
+ *
+ * Python equivalent: the keyword arguments of `multiprocessing.Pool(...)`, plus `runtime`,
+ * `module` and `resourceLimits`, which Python does not need.
+ *
+ * @example
+ * ```ts
+ * // Python: Pool(processes=4, initializer=init, initargs=(42,), maxtasksperchild=100)
+ * const pool = new Pool({ processes: 4, initializer: init, initargs: [42], maxtasksperchild: 100, module: import.meta.url });
+ * ```
  */
 export interface PoolOptions {
   /** Number of workers. Default: {@link cpu_count}(). Python: `processes`. */
@@ -81,8 +90,23 @@ export function resolvePoolOptions(
     maxtasksperchild: options.maxtasksperchild == null ? undefined : positiveInteger(options.maxtasksperchild, 'maxtasksperchild', 1),
     runtime: runtime(options.runtime),
     modules: moduleList(options.module),
-    resourceLimits: options.resourceLimits,
+    resourceLimits: resourceLimits(options.resourceLimits),
   };
+}
+
+const RESOURCE_LIMITS: ReadonlySet<string> = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb']);
+
+/** Validates `resourceLimits` (Node would accept nonsense here and fail later, in every worker). */
+function resourceLimits(value: unknown): PoolOptions['resourceLimits'] {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`resourceLimits must be an object, got ${describe(value)}`);
+  for (const [key, limit] of Object.entries(value)) {
+    if (!RESOURCE_LIMITS.has(key)) throw new TypeError(`Unknown resourceLimits key "${key}"; known keys: ${[...RESOURCE_LIMITS].join(', ')}`);
+    if (limit === undefined) continue;
+    if (typeof limit !== 'number' || Number.isNaN(limit)) throw new TypeError(`resourceLimits.${key} must be a number of megabytes, got ${describe(limit)}`);
+    if (!(limit > 0)) throw new RangeError(`resourceLimits.${key} must be greater than 0, got ${limit}`);
+  }
+  return value as PoolOptions['resourceLimits'];
 }
 
 /** Validates an integer ≥ 1; `null`/`undefined` give `fallback`. */

@@ -8,11 +8,22 @@ import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { PoolStateError } from './errors.js';
+import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { argumentList, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { describe } from './timeout.js';
 
-/** Events a pool emits. */
+/**
+ * Events a pool emits (it is an eventemitter3 `EventEmitter`).
+ *
+ * Python equivalent: none.
+ *
+ * @example
+ * ```ts
+ * pool.on('workerExit', (info) => console.warn('lost', info.workerName, info.exitCode));
+ * pool.on('close', () => console.log('no more tasks accepted'));
+ * ```
+ */
 export interface PoolEvents {
   /** `close()` was called. */
   close: [];
@@ -22,7 +33,17 @@ export interface PoolEvents {
   workerExit: [WorkerExitInfo];
 }
 
-/** Options of `map_async` / `starmap_async`: chunk size and callbacks. */
+/**
+ * Options of `map_async` / `starmap_async`: chunk size and callbacks.
+ *
+ * Python equivalent: the `chunksize=`, `callback=` and `error_callback=` keyword arguments.
+ *
+ * @example
+ * ```ts
+ * // Python: pool.map_async(f, xs, chunksize=10, callback=print)
+ * pool.map_async(f, xs, { chunksize: 10, callback: console.log });
+ * ```
+ */
 export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
   /** Items per task (integer ≥ 1); default `ceil(n / (4 * processes))`. Python: `chunksize`. */
   chunksize?: number | null;
@@ -83,7 +104,15 @@ export class Pool extends EventEmitter<PoolEvents> {
     });
   }
 
-  /** Number of workers. Python: `pool._processes`. */
+  /**
+   * Number of workers.
+   *
+   * Python equivalent: `pool._processes`.
+   * @example
+   * ```ts
+   * console.log(new Pool(3).processes); // 3
+   * ```
+   */
   get processes(): number {
     return this.processCount;
   }
@@ -214,6 +243,56 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   /**
+   * Applies `fn` to each item lazily, yielding the values in input order as they come.
+   *
+   * Python equivalent: `pool.imap(func, iterable, chunksize=1)`. Unlike CPython, the input is
+   * read lazily with a bounded look-ahead (`buffersize` chunks), so infinite and async
+   * generators work; the error of item k is thrown at position k and iteration may go on,
+   * whatever the chunk size; `break` stops reading the input. See docs/imap.md.
+   * @param fn - one-argument task function.
+   * @param iterable - any Iterable or AsyncIterable (array, generator, async generator, object-mode stream).
+   * @param chunksizeOrOptions - items per task (default 1), or `{ chunksize, buffersize }`.
+   * @returns an {@link IMapIterator}: `for await` over it, or `it.next(timeout)`.
+   * @throws PoolStateError when the pool is closed or terminated.
+   * @throws TypeError when `iterable` is not iterable or chunksize/buffersize is not an integer.
+   * @throws RangeError when chunksize or buffersize is below 1.
+   * @example
+   * ```ts
+   * // Python: for square in pool.imap(f, range(10)): print(square)
+   * for await (const square of pool.imap((x: number) => x * x, [0, 1, 2, 3])) console.log(square);
+   * ```
+   */
+  imap<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
+    return this.submitIMap(fn, iterable, chunksizeOrOptions, true);
+  }
+
+  /**
+   * Like {@link Pool.imap}, but yields the values in the order they finish.
+   *
+   * Python equivalent: `pool.imap_unordered(func, iterable, chunksize=1)`.
+   * @param fn - one-argument task function.
+   * @param iterable - any Iterable or AsyncIterable.
+   * @param chunksizeOrOptions - items per task (default 1), or `{ chunksize, buffersize }`.
+   * @returns an {@link IMapIterator} in completion order.
+   * @throws PoolStateError when the pool is closed or terminated.
+   * @throws TypeError when `iterable` is not iterable or chunksize/buffersize is not an integer.
+   * @throws RangeError when chunksize or buffersize is below 1.
+   * @example
+   * ```ts
+   * const it = pool.imap_unordered(async (ms: number) => { await new Promise((r) => setTimeout(r, ms)); return ms; }, [30, 10, 20]);
+   * for await (const ms of it) console.log(ms); // most likely 10, 20, 30
+   * ```
+   */
+  imap_unordered<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
+    return this.submitIMap(fn, iterable, chunksizeOrOptions, false);
+  }
+
+  /** camelCase alias of {@link Pool.imap_unordered}. */
+  imapUnordered<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
+    return this.imap_unordered(fn, iterable, chunksizeOrOptions);
+  }
+
+  /**
    * Stops accepting tasks; the workers exit once the queued tasks are done.
    *
    * Python equivalent: `pool.close()`.
@@ -260,7 +339,18 @@ export class Pool extends EventEmitter<PoolEvents> {
     await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
   }
 
-  /** `await using pool = new Pool()` terminates the pool when the block ends, like Python's `with`. */
+  /**
+   * `await using pool = new Pool()` terminates the pool when the block ends.
+   *
+   * Python equivalent: leaving `with Pool() as pool:` (which calls `terminate()`).
+   * @example
+   * ```ts
+   * {
+   *   await using pool = new Pool(2);
+   *   console.log(await pool.map((x: number) => -x, [1, 2]));
+   * } // pool.terminate() has run here
+   * ```
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.terminate();
   }
@@ -293,6 +383,19 @@ export class Pool extends EventEmitter<PoolEvents> {
   protected checkFunction(fn: unknown): void {
     if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${describe(fn)}`);
     this.engine.checkFunction?.(fn as TaskFunction);
+  }
+
+  private submitIMap<R>(
+    fn: TaskFunction,
+    iterable: Iterable<unknown> | AsyncIterable<unknown>,
+    chunksizeOrOptions: number | null | undefined | IMapOptions,
+    ordered: boolean,
+  ): IMapIterator<R> {
+    this.checkRunning();
+    this.checkFunction(fn);
+    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
+    const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
+    return new IMapIterator<R>(this.engine, fn, iterable, { chunksize, buffersize: options.buffersize, ordered });
   }
 
   private submitMap<R>(

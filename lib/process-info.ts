@@ -6,7 +6,16 @@
 import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
 
-/** What {@link current_process} returns. */
+/**
+ * What {@link current_process} returns.
+ *
+ * Python equivalent: the `multiprocessing.Process` object (`name`, `pid`, `ident`, `daemon`).
+ *
+ * @example
+ * ```ts
+ * const { name, pid } = current_process(); // 'MainProcess', 12345
+ * ```
+ */
 export interface ProcessInfo {
   /** `'MainProcess'` in the main program, `'PoolWorker-N'` inside a pool worker. */
   readonly name: string;
@@ -65,7 +74,19 @@ export function cpu_count(): number {
   return availableParallelism();
 }
 
-/** camelCase alias of {@link current_process}. */
+/**
+ * camelCase alias of {@link current_process}. Python equivalent: `multiprocessing.current_process()`.
+ * @example
+ * ```ts
+ * console.log(currentProcess().name); // 'MainProcess'
+ * ```
+ */
 export const currentProcess = current_process;
-/** camelCase alias of {@link cpu_count}. */
+/**
+ * camelCase alias of {@link cpu_count}. Python equivalent: `multiprocessing.cpu_count()`.
+ * @example
+ * ```ts
+ * console.log(cpuCount()); // e.g. 8
+ * ```
+ */
 export const cpuCount = cpu_count;

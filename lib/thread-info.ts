@@ -6,7 +6,16 @@
 import { threadId } from 'node:worker_threads';
 import { currentThreadName } from './engine/main-loop-engine.js';
 
-/** What {@link current_thread} returns. */
+/**
+ * What {@link current_thread} returns.
+ *
+ * Python equivalent: the `threading.Thread` object (`name`, `ident`).
+ *
+ * @example
+ * ```ts
+ * console.log(current_thread().name); // 'MainThread'
+ * ```
+ */
 export interface ThreadInfo {
   /** `'MainThread'`, or the name of the ThreadPool / ThreadPoolExecutor thread running the task. */
   readonly name: string;
@@ -31,5 +40,11 @@ export function current_thread(): ThreadInfo {
   return { name: currentThreadName(), ident: threadId };
 }
 
-/** camelCase alias of {@link current_thread}. */
+/**
+ * camelCase alias of {@link current_thread}. Python equivalent: `threading.current_thread()`.
+ * @example
+ * ```ts
+ * console.log(currentThread().name); // 'MainThread'
+ * ```
+ */
 export const currentThread = current_thread;

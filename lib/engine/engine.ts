@@ -77,7 +77,16 @@ export interface Engine {
   on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void;
 }
 
-/** Reported when a worker exits unexpectedly. */
+/**
+ * Reported with the pool's `workerExit` event when a worker exits unexpectedly.
+ *
+ * Python equivalent: none (CPython's `Pool` silently replaces dead workers and hangs their tasks).
+ *
+ * @example
+ * ```ts
+ * pool.on('workerExit', ({ workerName, exitCode, lostJobs }) => console.warn(`${workerName} exited with ${exitCode}; ${lostJobs} task(s) failed`));
+ * ```
+ */
 export interface WorkerExitInfo {
   /** Name of the worker that died, e.g. `'PoolWorker-3'`. */
   readonly workerName: string;

@@ -6,7 +6,18 @@
  */
 import type { TaskFunction } from './engine.js';
 
-/** Where tasks run: worker threads (default) or child processes. */
+/**
+ * Where a `Pool` or `ProcessPoolExecutor` runs its tasks: `'thread'` (default) for worker
+ * threads, `'process'` for child processes (full OS isolation: native addons, `process.exit`,
+ * hard kill; slower to start and to send data).
+ *
+ * Python equivalent: the start method of `multiprocessing` (roughly: processes always).
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ processes: 4, runtime: 'process', module: import.meta.url });
+ * ```
+ */
 export type Runtime = 'thread' | 'process';
 
 /** What the worker engine needs to start its workers. Validated by the front-ends. */

@@ -163,7 +163,10 @@ export class WorkerEngine implements Engine {
         .run({ type: 'init', name: slot.name, modules: this.registry.moduleUrls, initializer: initializerSpec, initargs })
         .then((response) => {
           if (response.type === 'init' && response.error) this.breakPool(decodeThrown(response.error));
-          else slot.initialized = true;
+          else {
+            slot.initialized = true;
+            this.schedulePump();
+          }
         })
         // A worker that dies during init is reported through its exit.
         .catch(() => undefined);
@@ -247,12 +250,23 @@ export class WorkerEngine implements Engine {
       void this.registry.ready.then(() => this.schedulePump(), () => undefined);
       return;
     }
-    for (const slot of this.slots) {
-      while (this.queued.size > 0 && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
+    // Breadth first: every idle worker gets a message before any worker gets a second one, and
+    // look-ahead messages leave one job for each worker still starting, so a job never waits
+    // behind a long (or endless) job while another worker is idle or about to be.
+    let starting = 0;
+    for (const slot of this.slots) if (!slot.initialized && !slot.handle.isGone) starting++;
+    for (let depth = 1; depth <= MAX_IN_FLIGHT; depth++) {
+      const keep = depth === 1 ? 0 : starting;
+      for (const slot of this.slots) {
+        while (this.queued.size > keep && slot.inFlight.size < depth && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
+      }
     }
   }
 
   private canTakeMore(slot: Slot): boolean {
+    // No job before the worker's init reply: otherwise a job that kills a fresh worker (process.exit)
+    // can overtake the reply and be mistaken for an initializer failure that breaks the pool.
+    if (!slot.initialized) return false;
     if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= MAX_IN_FLIGHT) return false;
     const limit = this.options.maxtasksperchild;
     return limit === undefined || slot.assigned < limit;
@@ -294,7 +308,7 @@ export class WorkerEngine implements Engine {
         continue;
       }
       if (!slot.knownFns.has(registered.id) && !fns.some(([id]) => id === registered.id)) fns.push([registered.id, registered.spec]);
-      const bad = findUnsendableCalls(job);
+      const bad = findUnsendableCalls(job, this.options.runtime !== 'process');
       requests.push(toJobRequest(registered.id, job, bad));
       unsendable.push(bad);
       sent.push(job);
@@ -348,18 +362,18 @@ export class WorkerEngine implements Engine {
 }
 
 /** Calls of a job whose arguments cannot be sent, each with the error it will get. */
-function findUnsendableCalls(job: Job): Map<number, SerializationError> | undefined {
+function findUnsendableCalls(job: Job, sharedMemory: boolean): Map<number, SerializationError> | undefined {
   let bad: Map<number, SerializationError> | undefined;
   if (job.items) {
     job.items.forEach((item, callIndex) => {
-      const problem = findUnsendable(item, 'argument 0');
+      const problem = findUnsendable(item, 'argument 0', { sharedMemory });
       if (problem) (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
     });
     return bad;
   }
   job.calls.forEach((args, callIndex) => {
     for (let a = 0; a < args.length; a++) {
-      const problem = findUnsendable(args[a], `argument ${a}`);
+      const problem = findUnsendable(args[a], `argument ${a}`, { sharedMemory });
       if (problem) {
         (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
         return;

@@ -173,6 +173,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   async exception(timeout?: number | null): Promise<unknown> {
     const ms = timeoutToMs(timeout, 'timeout');
     await this.#waitDone(ms);
+    if (this.cancelled()) throw new CancelledError();
     const settled = this.#outcome();
     return settled.ok ? null : settled.error;
   }

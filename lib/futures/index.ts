@@ -17,5 +17,6 @@ export {
   type ReturnWhen,
   type WaitOptions,
   type DoneAndNotDoneFutures,
+  type CompletedFuture,
 } from './wait.js';
 export { currentThreadName } from '../engine/main-loop-engine.js';

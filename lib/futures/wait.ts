@@ -62,7 +62,7 @@ export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options: 
     throw new RangeError(`Invalid return condition: ${String(returnWhen)}`);
   }
   const ms = timeoutToMs(options.timeout, 'timeout');
-  const all = new Set(fs);
+  const all = new Set(checkFutures(fs));
   const done = new Set([...all].filter((f) => f.done()));
   if (!shouldReturn(returnWhen, done, all.size, [...done])) await untilCondition(all, done, returnWhen, ms);
   return { done, not_done: new Set([...all].filter((f) => !done.has(f))) };
@@ -101,6 +101,15 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
 }
 
 /**
+ * A future as yielded by {@link as_completed}: the future itself, typed without `then`.
+ *
+ * `for await` never awaits the values an async iterator yields, but TypeScript types the loop
+ * variable as if it did, which would turn a yielded (PromiseLike) `Future<T>` into a `T`.
+ * Hiding `then` keeps the type true to what the loop receives: call `result()` on it.
+ */
+export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
+
+/**
  * Yields the futures as they complete (finish or are cancelled): those already done first,
  * then in completion order. Duplicates are yielded once. The deadline is fixed when
  * `as_completed` is called.
@@ -109,17 +118,29 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
  *
  * @param fs - the futures (any iterable).
  * @param timeout - seconds from this call; `undefined`/`null` waits forever.
- * @returns an async iterator of futures.
+ * @returns an async iterator of the futures themselves (see {@link CompletedFuture}).
  * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
  *   passes with futures unfinished; TypeError at once for a bad timeout.
  * @example
  * ```ts
  * for await (const f of as_completed(fs, 30)) console.log(await f.result());
+ * // Python: for f in as_completed(fs, timeout=30): print(f.result())
  * ```
  */
-export function as_completed<F extends Future<unknown>>(fs: Iterable<F>, timeout?: number | null): AsyncIterableIterator<F> {
+export function as_completed<F extends Future<unknown>>(
+  fs: Iterable<F>,
+  timeout?: number | null,
+): AsyncIterableIterator<CompletedFuture<F>> {
   const ms = timeoutToMs(timeout, 'timeout');
-  return new AsCompletedIterator(new Set(fs), ms === undefined ? undefined : performance.now() + ms);
+  return new AsCompletedIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
+}
+
+/** Rejects anything but an iterable of futures, naming the argument `fs`. */
+function checkFutures<F>(fs: Iterable<F>): Iterable<F> {
+  if (fs === null || fs === undefined || typeof (fs as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    throw new TypeError(`fs must be an iterable of futures, got ${fs === null ? 'null' : typeof fs}`);
+  }
+  return fs;
 }
 
 /** camelCase alias of {@link as_completed}. */

@@ -81,13 +81,24 @@ export class WorkerHandle {
     });
     const worker = this.pool.threads[0];
     if (!worker) throw new Error('pypool internal error: tinypool started no worker');
+    // A worker thread that dies of an error (out of memory, an uncaught error in a timer) reports
+    // it here; tinypool hands it only to the tasks in flight, so keep it as the exit's cause.
+    if (options.runtime !== 'process') {
+      worker.on('error', (error: unknown) => {
+        this.lastError ??= error;
+      });
+    }
     this.id = worker.threadId;
     this.exited = new Promise<WorkerExit>((resolve) => {
       worker.once('exit', (code: number | null, signal?: string | null) => {
         this.hasExited = true;
-        // tinypool may already have started a replacement inside this instance; stop it.
-        this.pool.destroy().catch(() => undefined);
-        resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
+        // The 'exit' event can overtake answers the worker posted just before it died. Let
+        // those arrive first (two turns of the loop), so a finished task is not called lost.
+        setImmediate(() => setImmediate(() => {
+          // tinypool may already have started a replacement inside this instance; stop it.
+          this.pool.destroy().catch(() => undefined);
+          resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
+        }));
       });
     });
   }

@@ -26,8 +26,24 @@ let initFailed = false;
 /** tinypool's entry point: one call per message, serialised through `queue`. */
 export default function handleMessage(request: WorkerRequest): Promise<WorkerResponse> {
   const response = queue.then(() => (request.type === 'init' ? initialize(request) : run(request)));
-  queue = response.catch(() => undefined);
+  queue = response.then(afterResponseSent, afterResponseSent);
   return response;
+}
+
+/**
+ * tinypool posts a response a few microtasks (or, with pending stdout, an I/O callback) after
+ * the handler resolves. The next message must not start before that: a next task that calls
+ * process.exit() would otherwise take the previous, finished task's result down with it.
+ */
+function afterResponseSent(): Promise<void> {
+  return new Promise((resolve) => {
+    const flushed = (): void => void setImmediate(resolve);
+    if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
+      process.stdout.write('', () => process.stderr.write('', flushed));
+    } else {
+      flushed();
+    }
+  });
 }
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {

@@ -8,6 +8,9 @@
  * @internal
  */
 
+import { types } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
+
 /** Prototypes whose instances structured clone copies faithfully. */
 const CLONEABLE_PROTOTYPES: ReadonlySet<object | null> = new Set<object | null>([
   null,
@@ -27,18 +30,31 @@ const CLONEABLE_PROTOTYPES: ReadonlySet<object | null> = new Set<object | null>(
 ]);
 
 /**
- * Returns `undefined` when `value` can be sent, or a sentence saying what cannot be sent and
- * where (`label` names the root, e.g. "argument 1").
+ * Inside a child-process worker, results and errors travel by Node's advanced serialization,
+ * which cannot send SharedArrayBuffers; worker threads can.
  */
-export function findUnsendable(value: unknown, label: string): string | undefined {
+const SHARED_MEMORY_BY_DEFAULT = !(isMainThread && typeof process.send === 'function');
+/** Whether the current check allows SharedArrayBuffers (set for the duration of one call). */
+let sharedMemoryAllowed = SHARED_MEMORY_BY_DEFAULT;
+
+/**
+ * Returns `undefined` when `value` can be sent, or a sentence saying what cannot be sent and
+ * where (`label` names the root, e.g. "argument 1"). Pass `sharedMemory: false` when the value
+ * crosses to or from a child process: Node's advanced serialization cannot send a
+ * SharedArrayBuffer, and the failure would otherwise surface as an uncaught exception.
+ */
+export function findUnsendable(value: unknown, label: string, options?: { sharedMemory?: boolean }): string | undefined {
   const kind = typeof value;
   if (kind !== 'object' && kind !== 'function' && kind !== 'symbol') return undefined;
   if (value === null) return undefined;
+  sharedMemoryAllowed = options?.sharedMemory ?? SHARED_MEMORY_BY_DEFAULT;
   try {
     return inspect(value, label, new Set());
   } catch (error) {
     // A getter (or Proxy trap) that throws: structured clone would throw the same way.
     return `${label} cannot be read for sending (${error instanceof Error ? error.message : String(error)}); send plain data instead`;
+  } finally {
+    sharedMemoryAllowed = SHARED_MEMORY_BY_DEFAULT;
   }
 }
 
@@ -58,6 +74,10 @@ function inspect(value: unknown, path: string, seen: Set<object>): string | unde
 }
 
 function inspectObject(value: object, path: string, seen: Set<object>): string | undefined {
+  if (!sharedMemoryAllowed && value instanceof SharedArrayBuffer) {
+    return `${path} is a SharedArrayBuffer, which cannot be sent to or from a child process (runtime: 'process'); use runtime: 'thread' or copy it into an ArrayBuffer`;
+  }
+  if (types.isProxy(value)) return `${path} is a Proxy; proxies cannot be sent to or from a worker`;
   if (ArrayBuffer.isView(value) || value instanceof Error) return undefined;
   const proto: object | null = Object.getPrototypeOf(value);
   if (!CLONEABLE_PROTOTYPES.has(proto) && hasBehaviour(proto)) {

@@ -1,0 +1,599 @@
+/**
+ * `IMapIterator`: the lazy, bounded, streaming result of `imap` / `imap_unordered`.
+ *
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Engine, Job, Outcome, TaskFunction } from './engine/engine.js';
+import { BrokenExecutor, PoolStateError, TimeoutError } from './errors.js';
+import { FifoQueue } from './engine/fifo-queue.js';
+import type { Progress } from './map-result.js';
+import { describe, timeoutToMs } from './timeout.js';
+
+/** Events of an {@link IMapIterator}. */
+export interface IMapIteratorEvents {
+  /**
+   * After each finished chunk, and once more when the input ends and `total` becomes known
+   * (for input whose length was not known at the start).
+   */
+  progress: [Progress];
+}
+
+/** Options of `imap` / `imap_unordered`. */
+export interface IMapOptions {
+  /** Items per task (default 1). An integer, at least 1. */
+  chunksize?: number | null;
+  /**
+   * How many chunks may be in flight or waiting to be consumed at once: the look-ahead. At
+   * most `buffersize * chunksize` items are read from the input ahead of the consumer.
+   * Default: `max(4 * processes, ceil(1024 / chunksize))` chunks. Like CPython 3.14's
+   * `Executor.map(buffersize=)`, but counted in chunks. Read it back as `it.buffersize`.
+   */
+  buffersize?: number | null;
+}
+
+/** @internal Settings of one iterator, validated by the pool. */
+export interface IMapSettings {
+  readonly chunksize: number;
+  readonly buffersize?: number | null | undefined;
+  /** true: input order (`imap`); false: completion order (`imap_unordered`). */
+  readonly ordered: boolean;
+}
+
+/**
+ * Default look-ahead in chunks: `max(4 * workers, ceil(1024 / chunksize))`.
+ *
+ * Four chunks per worker keep every worker busy (the engine holds two messages per worker)
+ * with slack, so that in input order one slow chunk at the head does not idle the others at
+ * once. The floor of 1,024 items lets the engine batch many short chunks into one message:
+ * measured with chunksize 1 and 4 workers, 16 chunks gave ~24,000 items/s, 1,024 gave ~220,000
+ * (CPython's imap: ~19,000). Memory stays bounded by `buffersize * chunksize` items.
+ */
+export function defaultBuffersize(workers: number, chunksize: number): number {
+  return Math.max(4 * workers, Math.ceil(1024 / chunksize));
+}
+
+const CLOSED_MESSAGE = 'The pool was closed and ran out of work while imap was still reading its input; call close() after the iteration ends';
+
+/** Returned by `take()` when nothing can be delivered yet. */
+const PENDING = Symbol('pending');
+/** Returned by `take()` when the iteration is over. */
+const DONE = Symbol('done');
+
+/** One pending `next()` call. */
+interface Waiter {
+  resolve(result: IteratorResult<unknown, undefined>): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** How a chunk reports back to its iterator: one object per iterator, not a closure per chunk. */
+interface ChunkSink {
+  settled(chunk: Chunk, outcomes: Outcome[]): void;
+  failed(chunk: Chunk, error: unknown): void;
+}
+
+/**
+ * A chunk of consecutive input items: the engine job (in the fast `items` form) and, once it
+ * has finished, the outcomes the consumer reads one by one.
+ */
+class Chunk implements Job {
+  /** Outcomes, set when the chunk finished (or for a terminal pseudo-chunk at once). */
+  outcomes: Outcome[] | undefined;
+  /** The next outcome the consumer reads. */
+  read = 0;
+  /** Reading the first error of this chunk ends the iteration (input error, terminated or broken pool). */
+  fatal = false;
+  private callList: unknown[][] | undefined;
+
+  constructor(
+    readonly fn: TaskFunction,
+    readonly items: unknown[],
+    private readonly sink: ChunkSink | undefined,
+  ) {}
+
+  /** Only engines that ignore `items` read this; built on demand so the hot path never pays for it. */
+  get calls(): readonly (readonly unknown[])[] {
+    return (this.callList ??= this.items.map((item) => [item]));
+  }
+
+  settle(outcomes: Outcome[]): void {
+    this.sink?.settled(this, outcomes);
+  }
+
+  fail(error: unknown): void {
+    this.sink?.failed(this, error);
+  }
+
+  /** A pseudo-chunk that is never run: reading it raises `error` and ends the iteration. */
+  static terminal(error: unknown): Chunk {
+    const chunk = new Chunk(noop, [], undefined);
+    chunk.outcomes = [{ ok: false, error }];
+    chunk.fatal = true;
+    return chunk;
+  }
+}
+
+function noop(): void {}
+
+/**
+ * The result of `pool.imap` / `pool.imap_unordered`: an async iterator over the values of `fn`
+ * applied to each input item, produced while the input is still being read.
+ *
+ * Python equivalent: `multiprocessing.pool.IMapIterator` / `IMapUnorderedIterator`, with
+ * these differences (see docs/imap.md): the input is read lazily with a bounded look-ahead
+ * (CPython reads it all at once), so infinite and async generators work; the error of item k
+ * is raised at position k and iteration continues whatever the chunk size (CPython's chunked
+ * form raises at the chunk's start and stops); leaving the loop early stops reading input and
+ * drops queued chunks.
+ *
+ * - `for await (const v of it)` yields the values; an item's error is thrown at its position.
+ * - `it.next(timeout)` waits at most `timeout` seconds, then rejects with {@link TimeoutError};
+ *   the iterator stays usable, as CPython's `next(timeout)`.
+ * - `it.return()` (or `break`) stops reading input and cancels chunks not yet sent to a worker.
+ * - `it.on('progress', ({ completed, total }) => ...)` drives a progress bar; `total` is
+ *   `undefined` until the input has ended, unless the input is an array.
+ *
+ * Nothing it does can cause an unhandled rejection, and an abandoned iterator holds no timer
+ * or handle: it only stops reading input once its look-ahead is full.
+ *
+ * @typeParam R - the value of one item.
+ * @example
+ * ```ts
+ * function* naturals() { for (let i = 0; ; i++) yield i; }
+ * for await (const square of pool.imap((x: number) => x * x, naturals(), 100)) {
+ *   if (square > 1e6) break; // stops reading naturals()
+ * }
+ * ```
+ */
+export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, number | null | undefined> {
+  /** Items per chunk. */
+  readonly chunksize: number;
+  /** Look-ahead in chunks (see {@link IMapOptions.buffersize}). */
+  readonly buffersize: number;
+  private readonly engine: Engine;
+  private readonly fn: TaskFunction;
+  private readonly ordered: boolean;
+  private readonly emitter = new EventEmitter<IMapIteratorEvents>();
+  private readonly sink: ChunkSink;
+  /** Input order: every chunk not fully read, in submission order. Completion order: finished chunks not fully read. */
+  private readonly chunks = new FifoQueue<Chunk>();
+  /** Chunks handed to the engine and not yet settled. */
+  private readonly running = new Set<Chunk>();
+  private readonly waiters = new FifoQueue<Waiter>();
+  // Input: exactly one of these is set until the input ends.
+  private array: readonly unknown[] | undefined;
+  private syncInput: Iterator<unknown> | undefined;
+  private asyncInput: AsyncIterator<unknown> | undefined;
+  private pulled = 0;
+  private inputDone = false;
+  /** What the input threw, until it is queued as the terminal chunk. */
+  private inputError: { error: unknown } | undefined;
+  private filling = false;
+  /** Set while our own engine.submit() runs: a failure reported then means the engine refused the job. */
+  private submitting = false;
+  /** Set while a chunk's settle/fail runs: the engine has not yet looked at whether it is idle. */
+  private inCallback = false;
+  private delivering = false;
+  /** Completion order: the terminal chunk waits here until the chunks before it finished. */
+  private pendingTerminal: Chunk | undefined;
+  /** A progress listener threw: raise its error next and end. */
+  private listenerError: { error: unknown } | undefined;
+  private finished = false;
+  private done = 0;
+  private knownTotal: number | undefined;
+
+  /**
+   * @internal Pools create iterators (`pool.imap`); users receive them.
+   * @throws TypeError when `iterable` is not iterable, RangeError/TypeError for a bad buffersize.
+   */
+  constructor(engine: Engine, fn: TaskFunction, iterable: Iterable<unknown> | AsyncIterable<unknown>, settings: IMapSettings) {
+    this.engine = engine;
+    this.fn = fn;
+    this.ordered = settings.ordered;
+    this.chunksize = settings.chunksize;
+    this.buffersize = settings.buffersize == null ? defaultBuffersize(engine.size, settings.chunksize) : checkBuffersize(settings.buffersize);
+    this.sink = {
+      settled: (chunk, outcomes) => this.onChunkDone(chunk, outcomes, undefined),
+      failed: (chunk, error) => this.onChunkDone(chunk, undefined, error),
+    };
+    // The iterator is taken at the call, as CPython's imap calls iter() at once: a
+    // non-iterable fails here, not at the first next().
+    if (Array.isArray(iterable)) {
+      this.array = iterable;
+      this.knownTotal = iterable.length;
+    } else if (iterable != null && typeof (iterable as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
+      this.asyncInput = (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    } else if (iterable != null && typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+      this.syncInput = (iterable as Iterable<unknown>)[Symbol.iterator]();
+    } else {
+      throw new TypeError(`the iterable must be an Iterable or AsyncIterable (array, generator, async generator, stream...), got ${describe(iterable)}`);
+    }
+    // Start reading at once, as CPython's task handler does: results are ready sooner.
+    this.fill();
+  }
+
+  /** Items finished so far (successfully or not). */
+  get completed(): number {
+    return this.done;
+  }
+
+  /** Items in all: known from the start for an array, otherwise `undefined` until the input ends. */
+  get total(): number | undefined {
+    return this.knownTotal;
+  }
+
+  /**
+   * Listens to progress, to drive a progress bar.
+   * @example
+   * ```ts
+   * it.on('progress', ({ completed, total }) => console.log(`${completed}/${total ?? '?'}`));
+   * ```
+   */
+  on<E extends keyof IMapIteratorEvents>(event: E, listener: (...args: IMapIteratorEvents[E]) => void): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with {@link IMapIterator.on}. */
+  off<E extends keyof IMapIteratorEvents>(event: E, listener: (...args: IMapIteratorEvents[E]) => void): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /**
+   * The next value.
+   *
+   * Python equivalent: `IMapIterator.next(timeout=None)` (and `next(it)`).
+   * @param timeout - seconds to wait; omit (or `null`) to wait as long as it takes.
+   * @returns `{ value, done: false }`, or `{ value: undefined, done: true }` after the last item.
+   * @throws TimeoutError when the timeout passes first; the iterator stays usable and the
+   *   value is returned by a later call.
+   * @throws the item's own error, at its position; iteration may continue after it.
+   * @throws the input iterable's error, after the values of the items before it; then done.
+   * @example
+   * ```ts
+   * const it = pool.imap(slowSquare, [1, 2, 3]);
+   * try { await it.next(0.01) } catch (e) { if (e instanceof TimeoutError) console.log('not yet') }
+   * console.log((await it.next()).value); // 1
+   * ```
+   */
+  next(timeout?: number | null): Promise<IteratorResult<R, undefined>> {
+    let ms: number | undefined;
+    try {
+      ms = timeoutToMs(timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.waiters.size === 0) {
+      const step = this.take();
+      if (step !== PENDING) {
+        this.fill(); // the consumer made room
+        if (step === DONE) return Promise.resolve({ value: undefined, done: true });
+        return step.ok ? Promise.resolve({ value: step.value as R, done: false }) : Promise.reject(step.error);
+      }
+      if (ms === 0) return Promise.reject(new TimeoutError('The next imap result was not ready within 0 s'));
+    }
+    return new Promise<IteratorResult<R, undefined>>((resolve, reject) => {
+      const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject, timer: undefined };
+      this.waiters.push(waiter);
+      if (ms === undefined) return;
+      waiter.timer = setTimeout(() => {
+        // The value this call would have received stays queued for the next call.
+        this.waiters.remove((w) => w === waiter);
+        reject(new TimeoutError(`The next imap result was not ready within ${timeout} s`));
+      }, ms);
+    });
+  }
+
+  /**
+   * Stops the iteration: no more input is read (the input iterator's own `return()` is
+   * called), chunks not yet sent to a worker are cancelled, buffered values are dropped, and
+   * pending `next()` calls resolve with `done: true`. Chunks already running finish in their
+   * worker and are ignored. `break` in a `for await` loop calls it.
+   *
+   * Python equivalent: none (CPython cannot stop an imap).
+   * @example
+   * ```ts
+   * const it = pool.imap(f, naturals());
+   * const first = await it.next();
+   * await it.return(); // naturals() is not read any further
+   * ```
+   */
+  async return(): Promise<IteratorResult<R, undefined>> {
+    this.finish(true);
+    return { value: undefined, done: true };
+  }
+
+  /** `for await` support: the iterator is its own iterable. */
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** `await using it = pool.imap(...)` stops the iteration when the block ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  // ---- consumer side ---------------------------------------------------------------------
+
+  /** The next outcome to deliver, DONE, or PENDING. Never reads input itself. */
+  private take(): Outcome | typeof DONE | typeof PENDING {
+    if (this.listenerError) {
+      const { error } = this.listenerError;
+      this.finish(true);
+      return { ok: false, error };
+    }
+    const chunk = this.chunks.peek();
+    if (chunk?.outcomes) {
+      const outcome = chunk.outcomes[chunk.read++]!;
+      if (chunk.read >= chunk.outcomes.length) this.chunks.shift();
+      if (!outcome.ok && chunk.fatal) this.finish(true);
+      return outcome;
+    }
+    if (this.finished || (this.inputDone && this.running.size === 0 && this.chunks.size === 0 && !this.pendingTerminal)) {
+      this.finish(false);
+      return DONE;
+    }
+    return PENDING;
+  }
+
+  /** Hands available outcomes to waiting `next()` calls, in call order. */
+  private deliver(): void {
+    // A nested call (a refill that failed synchronously) would hand out results out of order.
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.waiters.size > 0) {
+        const step = this.take();
+        if (step === PENDING) break;
+        const waiter = this.waiters.shift()!;
+        if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+        if (step === DONE) waiter.resolve({ value: undefined, done: true });
+        else if (step.ok) waiter.resolve({ value: step.value, done: false });
+        else waiter.reject(step.error);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  /**
+   * Ends the iteration. `early`: stop the input and cancel queued chunks (return(), an error
+   * that ends it). Pending `next()` calls resolve as done.
+   */
+  private finish(early: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (early) {
+      this.stopInput();
+      for (const chunk of this.running) if (this.engine.cancel(chunk)) this.running.delete(chunk);
+      this.chunks.clear();
+      this.pendingTerminal = undefined;
+    }
+    this.listenerError = undefined;
+    // Pending next() calls come after the value that ended the iteration: they see done.
+    queueMicrotask(() => this.deliver());
+  }
+
+  // ---- input side ------------------------------------------------------------------------
+
+  /** Chunks we may still start: the look-ahead minus what is running or unread. */
+  private hasRoom(): boolean {
+    // Once the pool is closed, the engine lets its workers go as soon as it runs dry, and
+    // nothing could ever run our later chunks: keep it fed from each settle callback,
+    // whatever the consumer does (buffering, as CPython always does).
+    if (this.engine.state !== 'running') return this.running.size < this.buffersize;
+    const unread = this.ordered ? this.chunks.size : this.chunks.size + this.running.size;
+    return unread < this.buffersize;
+  }
+
+  /** Reads input and starts chunks while there is room. Never throws. */
+  private fill(): void {
+    if (this.filling || this.inputDone || this.finished) return;
+    if (this.asyncInput) {
+      void this.fillAsync(this.asyncInput);
+      return;
+    }
+    this.filling = true;
+    try {
+      while (!this.inputDone && this.hasRoom()) {
+        const items = this.array ? this.readArray(this.array) : this.readSync(this.syncInput!);
+        if (items.length > 0) this.start(items);
+        if (this.inputDone) this.onInputEnd();
+      }
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private readArray(array: readonly unknown[]): unknown[] {
+    const items = array.slice(this.pulled, this.pulled + this.chunksize);
+    this.pulled += items.length;
+    if (this.pulled >= array.length) this.endInput(undefined);
+    return items;
+  }
+
+  private readSync(input: Iterator<unknown>): unknown[] {
+    const items: unknown[] = [];
+    try {
+      while (items.length < this.chunksize) {
+        const step = input.next();
+        if (step.done) {
+          this.endInput(undefined);
+          break;
+        }
+        items.push(step.value);
+      }
+    } catch (error) {
+      this.endInput({ error });
+    }
+    this.pulled += items.length;
+    return items;
+  }
+
+  private async fillAsync(input: AsyncIterator<unknown>): Promise<void> {
+    this.filling = true;
+    try {
+      while (!this.inputDone && !this.finished && this.hasRoom()) {
+        const items: unknown[] = [];
+        while (items.length < this.chunksize) {
+          let step: IteratorResult<unknown>;
+          try {
+            step = await input.next();
+          } catch (error) {
+            this.endInput({ error });
+            break;
+          }
+          if (this.finished) return; // return() was called meanwhile: drop what we read
+          if (step.done) {
+            this.endInput(undefined);
+            break;
+          }
+          items.push(step.value);
+        }
+        this.pulled += items.length;
+        if (items.length > 0) this.start(items);
+        if (this.inputDone) this.onInputEnd();
+      }
+    } catch (error) {
+      // Only our own bookkeeping could land here; never let it become an unhandled rejection.
+      this.endInput({ error });
+      this.onInputEnd();
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** The input is exhausted (`thrown` undefined) or threw. Further reads are skipped. */
+  private endInput(thrown: { error: unknown } | undefined): void {
+    this.inputDone = true;
+    this.inputError ??= thrown;
+    this.array = undefined;
+    this.syncInput = undefined;
+    this.asyncInput = undefined;
+  }
+
+  /** After the last chunk was started: publish the total and queue the input's error, if any. */
+  private onInputEnd(): void {
+    if (this.finished) return;
+    if (this.knownTotal === undefined) {
+      this.knownTotal = this.pulled;
+      this.emitProgress();
+    }
+    if (this.inputError) {
+      this.addTerminal(this.inputError.error);
+      this.inputError = undefined;
+    }
+    this.deliver();
+  }
+
+  /** Stops reading input early, letting a generator run its `finally` blocks. */
+  private stopInput(): void {
+    const input = this.syncInput ?? this.asyncInput;
+    this.endInput(undefined);
+    if (!input?.return) return;
+    try {
+      const result = input.return();
+      // An async iterator's return() may reject: that must not become an unhandled rejection.
+      if (result instanceof Promise) result.catch(noop);
+    } catch {
+      // The input's own cleanup failed; the iteration is over anyway.
+    }
+  }
+
+  /**
+   * Ends the iteration with `error` after the items already read: input order puts it after
+   * every started chunk; completion order raises it once those have finished.
+   */
+  private addTerminal(error: unknown): void {
+    const terminal = Chunk.terminal(error);
+    if (this.ordered || this.running.size === 0) this.chunks.push(terminal);
+    else this.pendingTerminal = terminal;
+  }
+
+  /** Hands a chunk to the engine, unless the engine can no longer run it. */
+  private start(items: unknown[]): void {
+    const state = this.engine.state;
+    // After close(), the engine stops its workers once it has nothing queued or running. If
+    // none of our chunks is in it (and we are not inside its settle callback, which runs
+    // before that check), its workers may be gone: the chunk would wait forever.
+    if (state === 'terminated' || (state === 'closed' && this.running.size === 0 && !this.inCallback)) {
+      this.stopInput();
+      this.addTerminal(new PoolStateError(
+        state === 'terminated'
+          ? 'The pool was terminated before imap finished reading its input'
+          : CLOSED_MESSAGE,
+      ));
+      return;
+    }
+    const chunk = new Chunk(this.fn, items, this.sink);
+    if (this.ordered) this.chunks.push(chunk);
+    this.running.add(chunk);
+    this.submitting = true;
+    try {
+      this.engine.submit(chunk);
+    } catch (error) {
+      chunk.fail(error);
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  /** A chunk settled (`outcomes`) or failed as a whole (`error`). Runs inside the engine: never throws. */
+  private onChunkDone(chunk: Chunk, outcomes: Outcome[] | undefined, error: unknown): void {
+    if (!this.running.delete(chunk) || this.finished) return;
+    if (outcomes) {
+      chunk.outcomes = outcomes;
+    } else {
+      // Refused at submit, pool terminated or broken: nothing later can run either, so the
+      // error ends the iteration. A worker lost mid-chunk only fails that chunk's items.
+      const fatal = this.submitting || this.engine.state === 'terminated' || error instanceof BrokenExecutor;
+      // An engine that refuses work once closed (the main-loop engine) reports its own plain
+      // Error: give the caller the pool's error class instead.
+      const reason = this.submitting && this.engine.state === 'closed' ? new PoolStateError(CLOSED_MESSAGE) : error;
+      const failure: Outcome = { ok: false, error: reason };
+      chunk.outcomes = fatal ? [failure] : chunk.items.map(() => failure);
+      chunk.fatal = fatal;
+      if (fatal) this.stopInput();
+    }
+    if (!this.ordered) this.chunks.push(chunk);
+    if (this.pendingTerminal && this.running.size === 0) {
+      this.chunks.push(this.pendingTerminal);
+      this.pendingTerminal = undefined;
+    }
+    this.done += chunk.items.length;
+    this.emitProgress();
+    this.deliver();
+    // Refill before returning to the engine, while it still counts this chunk as busy.
+    const wasInCallback = this.inCallback;
+    this.inCallback = true;
+    try {
+      this.fill();
+    } finally {
+      this.inCallback = wasInCallback;
+    }
+  }
+
+  private emitProgress(): void {
+    if (this.emitter.listenerCount('progress') === 0) return;
+    try {
+      this.emitter.emit('progress', { completed: this.done, total: this.knownTotal });
+    } catch (error) {
+      // A throwing listener ends the iteration with its error (as a throwing callback fails
+      // its result), instead of escaping into the engine's settle loop.
+      this.listenerError ??= { error };
+      this.stopInput();
+    }
+  }
+}
+
+/**
+ * Validates a look-ahead.
+ * @throws TypeError when not an integer, RangeError when below 1.
+ */
+export function checkBuffersize(buffersize: unknown): number {
+  if (typeof buffersize !== 'number' || !Number.isInteger(buffersize)) throw new TypeError(`buffersize must be an integer, got ${describe(buffersize)}`);
+  if (buffersize < 1) throw new RangeError(`buffersize must be at least 1, got ${buffersize}`);
+  return buffersize;
+}
