@@ -44,14 +44,16 @@ export interface ResultCallbacks<T> {
  */
 export class AsyncResult<T> implements PromiseLike<T> {
   private readonly settled: Promise<T>;
-  private resolveSettled!: (value: T) => void;
+  // Method-style signatures keep AsyncResult covariant in T, so an AsyncResult<number> is an
+  // AsyncResult<unknown> (function-typed properties would make it invariant).
+  private resolveSettled!: { call(value: T): void }['call'];
   private rejectSettled!: (error: unknown) => void;
   private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  private readonly callbacks: ResultCallbacks<T>;
+  private readonly callbacks: { callback?(value: T): void; error_callback?(error: unknown): void };
 
   /** @internal Front-ends create results; users receive them. */
   constructor(callbacks: ResultCallbacks<T> = {}) {
-    this.callbacks = callbacks;
+    this.callbacks = callbacks as { callback?(value: T): void; error_callback?(error: unknown): void }; // null is handled by ?.()
     this.settled = new Promise<T>((resolve, reject) => {
       this.resolveSettled = resolve;
       this.rejectSettled = reject;

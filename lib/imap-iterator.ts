@@ -10,7 +10,16 @@ import { FifoQueue } from './engine/fifo-queue.js';
 import type { Progress } from './map-result.js';
 import { describe, timeoutToMs } from './timeout.js';
 
-/** Events of an {@link IMapIterator}. */
+/**
+ * Events of an {@link IMapIterator}.
+ *
+ * Python equivalent: none (Python users wrap `imap` in tqdm).
+ *
+ * @example
+ * ```ts
+ * pool.imap(f, items).on('progress', ({ completed, total }) => console.log(`${completed}/${total ?? '?'}`));
+ * ```
+ */
 export interface IMapIteratorEvents {
   /**
    * After each finished chunk, and once more when the input ends and `total` becomes known
@@ -19,7 +28,17 @@ export interface IMapIteratorEvents {
   progress: [Progress];
 }
 
-/** Options of `imap` / `imap_unordered`. */
+/**
+ * Options of `imap` / `imap_unordered`.
+ *
+ * Python equivalent: the `chunksize` argument of `Pool.imap`, and the `buffersize` argument
+ * of CPython 3.14's `Executor.map`.
+ *
+ * @example
+ * ```ts
+ * for await (const v of pool.imap(f, hugeGenerator(), { chunksize: 1000, buffersize: 8 })) use(v);
+ * ```
+ */
 export interface IMapOptions {
   /** Items per task (default 1). An integer, at least 1. */
   chunksize?: number | null;

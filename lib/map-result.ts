@@ -122,7 +122,12 @@ export class MapResult<R> extends AsyncResult<R[]> {
 
   private chunkFinished(): void {
     this.chunksLeft--;
-    this.emitter.emit('progress', { completed: this.done, total: this.total });
+    try {
+      this.emitter.emit('progress', { completed: this.done, total: this.total });
+    } catch (listenerError) {
+      // Like a throwing callback: it becomes this map's error and harms nothing else.
+      this.firstError ??= { index: -1, error: listenerError };
+    }
     if (this.chunksLeft > 0) return;
     if (this.firstError) this._reject(this.firstError.error);
     else this._resolve(this.values);

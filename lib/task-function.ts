@@ -29,46 +29,30 @@ export function toModuleUrl(module: string | URL): string {
 }
 
 /**
- * Finds the exported functions of task modules, so a function object passed to `map` can be
- * sent by name. Loaded asynchronously once; `ready` settles when done.
+ * Describes task functions for the workers of one pool. Task modules are never imported in the
+ * main thread: a script that is its own task module and awaits inside its main guard would
+ * deadlock importing itself. Instead each function travels as its name and source; a worker that
+ * has a task module exporting a function of that name with that very source uses the export
+ * (with its imports and module state), and compiles the source otherwise.
  */
 export class FunctionRegistry {
-  readonly ready: Promise<void>;
-  private exports = new Map<TaskFunction, RegisteredFunction>();
-  private loaded: boolean;
+  /** Kept for callers that wait for the registry; it has nothing to load. */
+  readonly ready: Promise<void> = Promise.resolve();
 
-  constructor(readonly moduleUrls: readonly string[]) {
-    this.loaded = moduleUrls.length === 0;
-    this.ready = this.loaded ? Promise.resolve() : this.load();
-  }
+  constructor(readonly moduleUrls: readonly string[]) {}
 
-  /** True when `resolve` can answer synchronously. */
+  /** True: `resolve` always answers synchronously. */
   get isLoaded(): boolean {
-    return this.loaded;
-  }
-
-  private async load(): Promise<void> {
-    try {
-      for (const url of this.moduleUrls) {
-        const namespace = (await import(url)) as Record<string, unknown>;
-        for (const [exportName, value] of Object.entries(namespace)) {
-          if (typeof value === 'function' && !this.exports.has(value as TaskFunction)) {
-            this.exports.set(value as TaskFunction, { id: nextId++, spec: { kind: 'module', url, exportName } });
-          }
-        }
-      }
-    } finally {
-      this.loaded = true;
-    }
+    return true;
   }
 
   /**
-   * Describes `fn`. Call after `ready` when task modules are used.
+   * Describes `fn`.
    * @throws TypeError when `fn` cannot be sent to a worker (bound functions, native methods
    * that are not well-known built-ins, source that does not compile).
    */
   resolve(fn: TaskFunction): RegisteredFunction {
-    return this.exports.get(fn) ?? describeInline(fn);
+    return describeInline(fn);
   }
 }
 

@@ -412,6 +412,19 @@ describe('Pool.imap: back-pressure, cancellation and pool state (thread)', funct
     }
   });
 
+  it('a broken pool (throwing initializer) ends the iteration with BrokenProcessPool, even over an infinite input', async () => {
+    const pool = new Pool({ processes: 1, initializer: () => { throw new Error('no database'); } });
+    try {
+      const input = counted();
+      const out = await drain(pool.imap((x: number) => x, input.gen, 3));
+      expect(out).to.have.length(1);
+      expect(out[0]).to.match(/^E:.*initializer/);
+      expect(input.closed()).to.equal(true);
+    } finally {
+      await pool.terminate();
+    }
+  });
+
   it('a throwing progress listener ends the iteration with its error and harms nothing else', async () => {
     const pool = new Pool(2);
     try {
@@ -489,6 +502,24 @@ describe('ThreadPool.imap (main loop)', () => {
       await sleep(50);
       expect(ran).to.be.at.most(3); // the first, plus what two virtual threads had started
       expect(await drain(pool.imap(failAt3, [2, 3, 4], 3))).to.deep.equal([4, 'E:bad 3', 8]);
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('close() during the iteration ends it with PoolStateError once the engine refuses new chunks, without hanging', async () => {
+    const pool = new ThreadPool(2);
+    try {
+      const input = counted(100);
+      const it = pool.imap((x: number) => x, input.gen, { buffersize: 2 });
+      expect(await within(it.next())).to.deep.equal({ value: 0, done: false });
+      pool.close();
+      const out = await drain(it);
+      expect(out.slice(0, -1)).to.deep.equal(out.slice(0, -1).map((_, i) => i + 1));
+      const last = out.at(-1);
+      // The main-loop engine refuses work after close(), so the iteration ends early (documented).
+      expect(last === 99 || /^E:.*closed/.test(String(last))).to.equal(true);
+      await within(pool.join());
     } finally {
       await pool.terminate();
     }

@@ -329,7 +329,14 @@ export class WorkerEngine implements Engine {
     if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
     for (const id of batch.fnIds) slot.knownFns.add(id);
     this.measure(performance.now() - batch.sentAt, batch.jobs.length);
-    batch.jobs.forEach((job, i) => job.settle(toOutcomes(response.jobs[i]!, batch.unsendable[i])));
+    batch.jobs.forEach((job, i) => {
+      // One job's throwing listener must not keep the rest of the batch from settling.
+      try {
+        job.settle(toOutcomes(response.jobs[i]!, batch.unsendable[i]));
+      } catch (error) {
+        job.fail(error);
+      }
+    });
     this.afterBatch(slot);
   }
 

@@ -9,10 +9,27 @@ import type { Engine, Job, Outcome, TaskFunction } from '../engine/engine.js';
 import { describe, timeoutToMs } from '../timeout.js';
 import { Future } from './future.js';
 
-/** Any function; what it accepts is checked by each method's own signature. */
+/**
+ * Any function; what it accepts is checked by each method's own signature.
+ *
+ * Python equivalent: `Callable[..., Any]`.
+ * @example
+ * ```ts
+ * const fns: AnyFunction[] = [Math.abs, (s: string) => s.length];
+ * ```
+ */
 export type AnyFunction = (...args: never[]) => unknown;
 
-/** Options of {@link Executor.map}, given as its last argument. */
+/**
+ * Options of {@link Executor.map}, given as its last argument.
+ *
+ * Python equivalent: the `timeout=` and `chunksize=` keyword arguments of `Executor.map`.
+ * @example
+ * ```ts
+ * // Python: ex.map(pow, [2, 3], [5, 2], timeout=10, chunksize=4)
+ * for await (const v of ex.map(Math.pow, [2, 3], [5, 2], { timeout: 10, chunksize: 4 })) console.log(v);
+ * ```
+ */
 export interface ExecutorMapOptions {
   /** Seconds from the call to `map` until the whole iteration must be done; `undefined` waits forever. */
   timeout?: number | null;
@@ -20,7 +37,16 @@ export interface ExecutorMapOptions {
   chunksize?: number;
 }
 
-/** Options of {@link Executor.shutdown}. */
+/**
+ * Options of {@link Executor.shutdown}.
+ *
+ * Python equivalent: the `cancel_futures=` keyword argument of `Executor.shutdown`.
+ * @example
+ * ```ts
+ * // Python: ex.shutdown(wait=True, cancel_futures=True)
+ * await ex.shutdown(true, { cancel_futures: true });
+ * ```
+ */
 export interface ShutdownOptions {
   /** Cancel every future that has not started running. Default false. */
   cancel_futures?: boolean;
@@ -296,7 +322,15 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-/** What both executor constructors accept about the initializer. */
+/**
+ * What both executor constructors accept about the initializer.
+ *
+ * Python equivalent: the `initializer=` and `initargs=` keyword arguments of the executors.
+ * @example
+ * ```ts
+ * const ex = new ThreadPoolExecutor(2, { initializer: (tag: string) => console.log('start', tag), initargs: ['io'] });
+ * ```
+ */
 export interface InitializerOptions {
   /** Runs once in every worker (thread) before its first call; may be async. */
   initializer?: AnyFunction | null;

@@ -10,12 +10,25 @@ import { timeoutToMs } from '../timeout.js';
 /**
  * The states of a {@link Future}, as in CPython's `concurrent.futures._base`.
  * `CANCELLED_AND_NOTIFIED` is a cancelled future whose executor has acknowledged the cancel.
+ *
+ * Python equivalent: `future._state`.
+ * @example
+ * ```ts
+ * console.log(String(future)); // <Future at 0x1 state=running>
+ * ```
  */
 export type FutureState = 'PENDING' | 'RUNNING' | 'CANCELLED' | 'CANCELLED_AND_NOTIFIED' | 'FINISHED';
 
 /**
  * A callback given to {@link Future.add_done_callback}; it may be async. Declared as a method
  * type so that a `Future<number>` is also a `Future<unknown>` (parameters of methods are bivariant).
+ *
+ * Python equivalent: the `fn` of `Future.add_done_callback(fn)`.
+ * @example
+ * ```ts
+ * const report: DoneCallback<number> = (f) => console.log('done:', f.cancelled() ? 'cancelled' : 'finished');
+ * future.add_done_callback(report);
+ * ```
  */
 export type DoneCallback<T> = {
   /** Receives the finished (or cancelled) future. */

@@ -11,7 +11,17 @@ import { describe } from '../timeout.js';
 import { toModuleUrl } from '../task-function.js';
 import { Executor, checkInitializer, checkMaxWorkers, splitConstructorArguments, type InitializerOptions } from './executor.js';
 
-/** Options of {@link ProcessPoolExecutor}. */
+/**
+ * Options of {@link ProcessPoolExecutor}.
+ *
+ * Python equivalent: the keyword arguments of `ProcessPoolExecutor(...)`; `runtime` replaces
+ * `mp_context`, and `module` names the task module(s).
+ * @example
+ * ```ts
+ * // Python: ProcessPoolExecutor(4, initializer=init, initargs=(1,), max_tasks_per_child=100)
+ * const ex = new ProcessPoolExecutor(4, { initializer: init, initargs: [1], max_tasks_per_child: 100, module: import.meta.url });
+ * ```
+ */
 export interface ProcessPoolExecutorOptions extends InitializerOptions {
   /** Replace a worker after it has run this many jobs; default never. */
   max_tasks_per_child?: number | null;

@@ -9,7 +9,16 @@ import { MainLoopEngine } from '../engine/main-loop-engine.js';
 import { cpu_count } from '../process-info.js';
 import { Executor, checkInitializer, checkMaxWorkers, splitConstructorArguments, type InitializerOptions } from './executor.js';
 
-/** Options of {@link ThreadPoolExecutor}. */
+/**
+ * Options of {@link ThreadPoolExecutor}.
+ *
+ * Python equivalent: the keyword arguments of `ThreadPoolExecutor(...)`.
+ * @example
+ * ```ts
+ * // Python: ThreadPoolExecutor(4, thread_name_prefix='dl')
+ * const ex = new ThreadPoolExecutor(4, { thread_name_prefix: 'dl' }); // threads 'dl_0' … 'dl_3'
+ * ```
+ */
 export interface ThreadPoolExecutorOptions extends InitializerOptions {
   /** Names of the virtual threads are `${prefix}_${i}`; default `ThreadPoolExecutor-${n}`. */
   thread_name_prefix?: string;

@@ -12,17 +12,53 @@ import { TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
 import type { Future } from './future.js';
 
-/** `wait()` returns when any future finishes or is cancelled. Python: `FIRST_COMPLETED`. */
+/**
+ * `wait()` returns when any future finishes or is cancelled. Python: `FIRST_COMPLETED`.
+ * @example
+ * ```ts
+ * const { done, not_done } = await wait(fs, { return_when: FIRST_COMPLETED });
+ * ```
+ */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
-/** `wait()` returns when any future raises, or when all are done. Python: `FIRST_EXCEPTION`. */
+/**
+ * `wait()` returns when any future raises, or when all are done. Python: `FIRST_EXCEPTION`.
+ * @example
+ * ```ts
+ * const { done, not_done } = await wait(fs, { return_when: FIRST_EXCEPTION });
+ * ```
+ */
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
-/** `wait()` returns when every future is done. Python: `ALL_COMPLETED`. */
+/**
+ * `wait()` returns when every future is done. Python: `ALL_COMPLETED`.
+ * @example
+ * ```ts
+ * const { done, not_done } = await wait(fs, { return_when: ALL_COMPLETED });
+ * ```
+ */
 export const ALL_COMPLETED = 'ALL_COMPLETED';
 
-/** When {@link wait} returns. */
+/**
+ * When {@link wait} returns.
+ *
+ * Python equivalent: the `return_when=` argument of `concurrent.futures.wait`.
+ * @example
+ * ```ts
+ * const when: ReturnWhen = FIRST_EXCEPTION;
+ * await wait(fs, { return_when: when });
+ * ```
+ */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
-/** Options of {@link wait}. */
+/**
+ * Options of {@link wait}.
+ *
+ * Python equivalent: the `timeout=` and `return_when=` arguments of `concurrent.futures.wait`.
+ * @example
+ * ```ts
+ * // Python: wait(fs, timeout=5, return_when=FIRST_COMPLETED)
+ * await wait(fs, { timeout: 5, return_when: FIRST_COMPLETED });
+ * ```
+ */
 export interface WaitOptions {
   /** Seconds to wait; `undefined`/`null` waits forever. */
   timeout?: number | null;
@@ -32,7 +68,14 @@ export interface WaitOptions {
   returnWhen?: ReturnWhen;
 }
 
-/** What {@link wait} resolves to: Python's `DoneAndNotDoneFutures` named tuple. */
+/**
+ * What {@link wait} resolves to: Python's `DoneAndNotDoneFutures` named tuple.
+ * @example
+ * ```ts
+ * const { done, not_done } = await wait(fs); // Python: done, not_done = wait(fs)
+ * for (const f of done) console.log(await f.result());
+ * ```
+ */
 export interface DoneAndNotDoneFutures<F extends Future<unknown>> {
   /** Futures that finished or were cancelled. */
   done: Set<F>;
@@ -106,6 +149,12 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
  * `for await` never awaits the values an async iterator yields, but TypeScript types the loop
  * variable as if it did, which would turn a yielded (PromiseLike) `Future<T>` into a `T`.
  * Hiding `then` keeps the type true to what the loop receives: call `result()` on it.
+ *
+ * Python equivalent: the `Future` objects `as_completed` yields.
+ * @example
+ * ```ts
+ * for await (const f of as_completed(fs)) console.log(await f.result());
+ * ```
  */
 export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
 
@@ -143,7 +192,13 @@ function checkFutures<F>(fs: Iterable<F>): Iterable<F> {
   return fs;
 }
 
-/** camelCase alias of {@link as_completed}. */
+/**
+ * camelCase alias of {@link as_completed}. Python equivalent: `concurrent.futures.as_completed`.
+ * @example
+ * ```ts
+ * for await (const f of asCompleted(fs)) console.log(await f.result());
+ * ```
+ */
 export const asCompleted = as_completed;
 
 /** The iterator behind {@link as_completed}; listens to every pending future from the start. */

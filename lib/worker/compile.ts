@@ -16,7 +16,9 @@ export interface CompiledFunction {
 /** Compiles or imports a function. Never rejects: a failure becomes a function that throws it. */
 export async function compileFunction(spec: FunctionSpec): Promise<CompiledFunction> {
   try {
-    const fn = spec.kind === 'inline' ? compileInline(spec.source) : await importExport(spec.url, spec.exportName);
+    const fn = spec.kind === 'inline'
+      ? findExport(spec.name, spec.source) ?? compileInline(spec.source)
+      : await importExport(spec.url, spec.exportName);
     return { fn, spec };
   } catch (error) {
     return { fn: () => { throw error; }, spec };
@@ -29,6 +31,26 @@ function compileInline(source: string): (...args: unknown[]) => unknown {
   const fn: unknown = (0, eval)(`(${source})`);
   if (typeof fn !== 'function') throw new TypeError('pypool: the task function source did not compile to a function');
   return fn as (...args: unknown[]) => unknown;
+}
+
+/** Namespaces of the task modules this worker imported at start-up. */
+const taskModules: Record<string, unknown>[] = [];
+
+/** Imports a task module and remembers it, so its exports can serve as task functions. */
+export async function loadTaskModule(url: string): Promise<void> {
+  taskModules.push((await import(url)) as Record<string, unknown>);
+}
+
+/** The task-module export with this name and exactly this source, if there is one. */
+function findExport(name: string, source: string): ((...args: unknown[]) => unknown) | undefined {
+  if (!name) return undefined;
+  for (const namespace of taskModules) {
+    const candidate = namespace[name];
+    if (typeof candidate === 'function' && Function.prototype.toString.call(candidate) === source) {
+      return candidate as (...args: unknown[]) => unknown;
+    }
+  }
+  return undefined;
 }
 
 async function importExport(url: string, exportName: string): Promise<(...args: unknown[]) => unknown> {

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { setWorkerName } from '../process-info.js';
 import { encodeThrown } from './error-codec.js';
-import { compileFunction, explainMissingVariable, type CompiledFunction } from './compile.js';
+import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
 import { findUnsendable } from './sendable.js';
 
@@ -49,7 +49,7 @@ function afterResponseSent(): Promise<void> {
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   setWorkerName(request.name);
   try {
-    for (const url of request.modules) await import(url);
+    for (const url of request.modules) await loadTaskModule(url);
     if (request.initializer) {
       const initializer = await compileFunction(request.initializer);
       await initializer.fn(...request.initargs);
