@@ -43,11 +43,13 @@ export function setWorkerName(name: string): void {
  *
  * @example
  * ```ts
- * if (current_process().name === 'MainProcess') {
- *   const pool = new Pool({ processes: 4, module: import.meta.url });
+ * export const square = (x: number) => x * x;
+ * async function main() {
+ *   await using pool = new Pool({ processes: 4, module: import.meta.url });
  *   console.log(await pool.map(square, [1, 2, 3]));
- *   await pool.terminate();
  * }
+ * // Python: if __name__ == '__main__': main()
+ * if (current_process().name === 'MainProcess') main();
  * ```
  */
 export function current_process(): ProcessInfo {
