@@ -213,7 +213,11 @@ function faultItem(fault: Fault): unknown {
 }
 
 const HEALTHY = [1, 2, 3, 4] as const;
-/** Worker engine: messages in flight per worker. A dying worker fails at most this many jobs. */
+/**
+ * Worker engine: messages in flight per worker. These cells submit a handful of jobs before any
+ * timing is measured, so each message holds one job and a dying worker fails at most this many
+ * (with short jobs under load, messages carry batches: see "Limits" in docs/guarantees.md).
+ */
 const MAX_HELD = 2;
 
 interface Cell {
