@@ -182,7 +182,7 @@ for (const runtime of RUNTIMES) {
       // The adapter itself refuses run() once terminated, before tinypool sees it.
       const handle = new WorkerHandle({ runtime, maxInFlight: 1 });
       await within(handle.terminate(), 20, 'handle.terminate');
-      const refused = await outcome(handle.run({ type: 'run', fns: [], jobs: [] }));
+      const refused = await outcome(handle.run({ type: 'run', seq: 1, fns: [], jobs: [] }));
       expect(refused.ok).to.equal(false);
       expect((handle as unknown as { pool: TinypoolView }).pool.threads.length).to.equal(0);
     });

@@ -16,6 +16,7 @@ import { decodeThrown } from '../remote-error.js';
 import { FunctionRegistry, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import type { FunctionSpec, JobRequest, JobResponse, WorkerResponse } from '../worker/protocol.js';
 import { findUnsendable } from '../worker/sendable.js';
+import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
 import { FifoQueue } from './fifo-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
@@ -30,6 +31,8 @@ const EXIT_GRACE_MS = 1000;
 
 /** Jobs sent together in one message to one worker. */
 interface Batch {
+  /** Sequence number of the message on its worker, from 1. */
+  readonly seq: number;
   readonly jobs: readonly Job[];
   /** Per job: calls whose arguments could not be sent, with the error each gets. */
   readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
@@ -49,6 +52,10 @@ interface Slot {
   retiring: boolean;
   /** Set when the worker's initializer finished; a worker that dies before that breaks the pool. */
   initialized: boolean;
+  /** Sequence number of the last message sent. */
+  lastSeq: number;
+  /** Threads only: where the worker is, [batch seq, job index] (see crash-triage.ts). */
+  readonly progress: Int32Array | undefined;
 }
 
 /** Runs jobs on worker threads or child processes. See the module comment. */
@@ -58,6 +65,10 @@ export class WorkerEngine implements Engine {
   private readonly options: WorkerEngineOptions;
   private readonly registry: FunctionRegistry;
   private readonly queue = new FifoQueue<Job>();
+  /** Jobs given back by a dead worker that never started them: they go before the queue. */
+  private readonly retry = new FifoQueue<Job>();
+  /** Jobs already given back once: if their next worker dies too, they fail (no crash loops). */
+  private readonly givenBack = new WeakSet<Job>();
   /** Jobs still waiting. A cancelled job leaves this set and is skipped when dequeued: O(1) cancel. */
   private readonly queued = new Set<Job>();
   private readonly slots = new Set<Slot>();
@@ -106,9 +117,9 @@ export class WorkerEngine implements Engine {
     return this.queued.delete(job);
   }
 
-  /** Next job that was not cancelled, or undefined. */
+  /** Next job that was not cancelled, or undefined. Given-back jobs come first. */
   private nextJob(): Job | undefined {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+    for (let job = this.retry.shift() ?? this.queue.shift(); job; job = this.retry.shift() ?? this.queue.shift()) {
       if (this.queued.delete(job)) return job;
     }
     return undefined;
@@ -136,8 +147,9 @@ export class WorkerEngine implements Engine {
   // ---- workers -------------------------------------------------------------------------
 
   private startWorker(): void {
+    const runtime = this.options.runtime ?? 'thread';
     const handle = new WorkerHandle({
-      runtime: this.options.runtime ?? 'thread',
+      runtime,
       maxInFlight: MAX_IN_FLIGHT + 1, // + the init message
       resourceLimits: this.options.resourceLimits,
     });
@@ -149,6 +161,8 @@ export class WorkerEngine implements Engine {
       assigned: 0,
       retiring: false,
       initialized: false,
+      lastSeq: 0,
+      progress: runtime === 'thread' ? new Int32Array(new SharedArrayBuffer(8)) : undefined,
     };
     this.slots.add(slot);
     void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
@@ -160,7 +174,7 @@ export class WorkerEngine implements Engine {
     let initializerSpec: FunctionSpec | null = null;
     const send = (): void => {
       slot.handle
-        .run({ type: 'init', name: slot.name, modules: this.registry.moduleUrls, initializer: initializerSpec, initargs })
+        .run({ type: 'init', name: slot.name, modules: this.registry.moduleUrls, initializer: initializerSpec, initargs, ...(slot.progress ? { progress: slot.progress } : {}) })
         .then((response) => {
           if (response.type === 'init' && response.error) this.breakPool(decodeThrown(response.error));
           else {
@@ -186,12 +200,12 @@ export class WorkerEngine implements Engine {
 
   private onWorkerExit(slot: Slot, exit: WorkerExit): void {
     this.slots.delete(slot);
-    const lost = [...slot.inFlight].flatMap((batch) => batch.jobs);
+    const batches = [...slot.inFlight];
     slot.inFlight.clear();
     if (!exit.expected) {
       const error = new WorkerLostError(exit.exitCode, exit.signal, exit.cause === undefined ? undefined : { cause: exit.cause });
-      for (const job of lost) job.fail(error);
-      this.events.emit('workerExit', { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost.length });
+      const lost = this.failOrGiveBack(batches, slot, error);
+      this.events.emit('workerExit', { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost });
       // A worker that dies while initializing would die again: CPython's Pool restarts it
       // forever (a hang); we break the pool instead.
       if (!slot.initialized) this.breakPool(error);
@@ -200,6 +214,26 @@ export class WorkerEngine implements Engine {
     this.schedulePump();
     this.stopIdleWorkersIfDone();
     if (this.slots.size === 0 && this.queued.size === 0) this.events.emit('idle');
+  }
+
+  /**
+   * Fails the jobs a dead worker ran (or may have run) and puts the ones it never started back
+   * at the head of the queue, once. Returns how many failed.
+   */
+  private failOrGiveBack(batches: readonly Batch[], slot: Slot, error: WorkerLostError): number {
+    const progress = slot.progress ? ([slot.progress[0]!, slot.progress[1]!] as const) : undefined;
+    const { lost, unstarted } = triage(batches, progress);
+    for (const job of unstarted) {
+      if (this.givenBack.has(job) || this.engineState === 'terminated') {
+        lost.push(job);
+        continue;
+      }
+      this.givenBack.add(job);
+      this.retry.push(job);
+      this.queued.add(job);
+    }
+    for (const job of lost) job.fail(error);
+    return lost.length;
   }
 
   private retire(slot: Slot): void {
@@ -314,11 +348,11 @@ export class WorkerEngine implements Engine {
       sent.push(job);
     }
     if (sent.length === 0) return;
-    const batch: Batch = { jobs: sent, unsendable, fnIds: fns.map(([id]) => id), sentAt: performance.now() };
+    const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), sentAt: performance.now() };
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
     for (const job of sent) job.onStart?.();
-    slot.handle.run({ type: 'run', fns, jobs: requests }).then(
+    slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }).then(
       (response) => this.onBatchDone(slot, batch, response),
       (error: unknown) => this.onBatchRejected(slot, batch, error),
     );

@@ -22,6 +22,7 @@ globals.require ??= createRequire(`${process.cwd()}/`);
 const functions = new Map<number, CompiledFunction>();
 let queue: Promise<unknown> = Promise.resolve();
 let initFailed = false;
+let progress: Int32Array | undefined;
 
 /** tinypool's entry point: one call per message, serialised through `queue`. */
 export default function handleMessage(request: WorkerRequest): Promise<WorkerResponse> {
@@ -48,6 +49,7 @@ function afterResponseSent(): Promise<void> {
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   setWorkerName(request.name);
+  progress = request.progress;
   try {
     for (const url of request.modules) await loadTaskModule(url);
     if (request.initializer) {
@@ -68,7 +70,14 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     if (!functions.has(id)) functions.set(id, await compileFunction(spec));
   }
   const jobs: JobResponse[] = [];
-  for (const job of request.jobs) jobs.push(await runJob(job));
+  for (let i = 0; i < request.jobs.length; i++) {
+    if (progress) {
+      // Plain stores are enough: the main thread reads them only after this thread is gone.
+      progress[0] = request.seq;
+      progress[1] = i;
+    }
+    jobs.push(await runJob(request.jobs[i]!));
+  }
   return { type: 'run', jobs };
 }
 

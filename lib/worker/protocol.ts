@@ -20,6 +20,11 @@ export interface InitRequest {
   readonly modules: readonly string[];
   readonly initializer: FunctionSpec | null;
   readonly initargs: readonly unknown[];
+  /**
+   * Worker threads only: shared memory where the worker records [batch seq, job index] before
+   * each job, so after a crash the engine knows which jobs never started and can requeue them.
+   */
+  readonly progress?: Int32Array;
 }
 
 /** One job: function id and the argument lists of its calls. */
@@ -36,6 +41,8 @@ export interface JobRequest {
 /** A batch of jobs, run one after another. `fns` defines function ids the worker may not know. */
 export interface RunRequest {
   readonly type: 'run';
+  /** Sequence number of this batch on this worker, from 1 (see InitRequest.progress). */
+  readonly seq: number;
   readonly fns: readonly (readonly [number, FunctionSpec])[];
   readonly jobs: readonly JobRequest[];
 }
