@@ -19,10 +19,13 @@ import { settledWithin, timeoutToMs } from './timeout.js';
  * ```
  */
 export interface ResultCallbacks<T> {
-  /** Called with the value when the job succeeds, before `get()` resolves. */
-  callback?: ((value: T) => void) | null | undefined;
-  /** Called with the error when the job fails, before `get()` rejects. */
-  error_callback?: ((error: unknown) => void) | null | undefined;
+  /**
+   * Called with the value when the job succeeds, before `get()` resolves. An async callback is
+   * awaited first; a callback that throws or rejects makes its error the job's error.
+   */
+  callback?: ((value: T) => unknown) | null | undefined;
+  /** Called with the error when the job fails, before `get()` rejects (awaited if async). */
+  error_callback?: ((error: unknown) => unknown) | null | undefined;
 }
 
 /**
@@ -49,7 +52,9 @@ export class AsyncResult<T> implements PromiseLike<T> {
   private resolveSettled!: { call(value: T): void }['call'];
   private rejectSettled!: (error: unknown) => void;
   private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  private readonly callbacks: { callback?(value: T): void; error_callback?(error: unknown): void };
+  private readonly callbacks: { callback?(value: T): unknown; error_callback?(error: unknown): unknown };
+  /** True while an async callback runs: the result settles when it finishes. */
+  private settling = false;
 
   /** @internal Front-ends create results; users receive them. */
   constructor(callbacks: ResultCallbacks<T> = {}) {
@@ -145,28 +150,61 @@ export class AsyncResult<T> implements PromiseLike<T> {
 
   /** @internal Settles the result once: runs the callback first, as CPython does. */
   _resolve(value: T): void {
-    if (this.outcome) return;
+    if (this.outcome || this.settling) return;
+    let returned: unknown;
     try {
-      this.callbacks.callback?.(value);
+      returned = this.callbacks.callback?.(value);
     } catch (callbackError) {
       // A throwing callback becomes this job's error and harms nothing else.
       this._reject(callbackError);
       return;
     }
-    this.outcome = { ok: true, value };
-    this.resolveSettled(value);
+    this.afterCallback(returned, () => this.finish({ ok: true, value }), (callbackError) => this._reject(callbackError));
   }
 
   /** @internal Fails the result once: runs the error callback first, as CPython does. */
   _reject(error: unknown): void {
-    if (this.outcome) return;
-    let finalError = error;
+    if (this.outcome || this.settling) return;
+    let returned: unknown;
     try {
-      this.callbacks.error_callback?.(error);
+      returned = this.callbacks.error_callback?.(error);
     } catch (callbackError) {
-      finalError = callbackError;
+      this.finish({ ok: false, error: callbackError });
+      return;
     }
-    this.outcome = { ok: false, error: finalError };
-    this.rejectSettled(finalError);
+    const fail = (finalError: unknown): void => this.finish({ ok: false, error: finalError });
+    this.afterCallback(returned, () => fail(error), fail);
   }
+
+  /**
+   * An async callback is awaited before the result settles, so "the callback has run before
+   * get() returns" holds for it too; its rejection is handled like a throw.
+   */
+  private afterCallback(returned: unknown, done: () => void, failed: (error: unknown) => void): void {
+    if (!isThenable(returned)) {
+      done();
+      return;
+    }
+    this.settling = true;
+    returned.then(
+      () => {
+        this.settling = false;
+        done();
+      },
+      (callbackError: unknown) => {
+        this.settling = false;
+        failed(callbackError);
+      },
+    );
+  }
+
+  private finish(outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
+    this.outcome = outcome;
+    if (outcome.ok) this.resolveSettled(outcome.value);
+    else this.rejectSettled(outcome.error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -1,7 +1,7 @@
 /**
- * Describes a task function so a worker can rebuild it: an exported function of a task
- * module (by module URL and export name), a well-known built-in (Math.sqrt, String, ...), or an
- * inline function (by its source code). Each function is described once and cached.
+ * Describes a task function so a worker can rebuild it: by its source code (a task module's
+ * export of the same name and source is used instead, inside the worker), or by name for a
+ * well-known built-in (Math.sqrt, String, ...). Each function is described once and cached.
  *
  * @module
  * @internal
@@ -29,34 +29,17 @@ export function toModuleUrl(module: string | URL): string {
 }
 
 /**
- * Describes task functions for the workers of one pool. Task modules are never imported in the
- * main thread: a script that is its own task module and awaits inside its main guard would
- * deadlock importing itself. Instead each function travels as its name and source; a worker that
- * has a task module exporting a function of that name with that very source uses the export
- * (with its imports and module state), and compiles the source otherwise.
+ * Describes `fn` for the workers, once per function (cached).
+ *
+ * Task modules are never imported in the main thread: a script that is its own task module and
+ * awaits inside its main guard would deadlock importing itself. A function travels as its name
+ * and source instead; a worker whose task module exports a function of that name with that very
+ * source uses the export (with its imports and module state), and compiles the source otherwise.
+ *
+ * @throws TypeError when `fn` cannot be sent to a worker (bound functions, native methods that
+ * are not well-known built-ins, source that does not compile).
  */
-export class FunctionRegistry {
-  /** Kept for callers that wait for the registry; it has nothing to load. */
-  readonly ready: Promise<void> = Promise.resolve();
-
-  constructor(readonly moduleUrls: readonly string[]) {}
-
-  /** True: `resolve` always answers synchronously. */
-  get isLoaded(): boolean {
-    return true;
-  }
-
-  /**
-   * Describes `fn`.
-   * @throws TypeError when `fn` cannot be sent to a worker (bound functions, native methods
-   * that are not well-known built-ins, source that does not compile).
-   */
-  resolve(fn: TaskFunction): RegisteredFunction {
-    return describeInline(fn);
-  }
-}
-
-function describeInline(fn: TaskFunction): RegisteredFunction {
+export function describeFunction(fn: TaskFunction): RegisteredFunction {
   let registered = inlineCache.get(fn);
   if (!registered) {
     registered = { id: nextId++, spec: describeSource(fn) };
@@ -69,13 +52,13 @@ function describeSource(fn: TaskFunction): FunctionSpec {
   const source = Function.prototype.toString.call(fn);
   if (source.includes('[native code]')) {
     const builtIn = builtInName(fn);
-    if (builtIn) return { kind: 'inline', source: builtIn, name: builtIn };
+    if (builtIn) return { source: builtIn, name: builtIn };
     throw new TypeError(
       `Task function ${fn.name || '(anonymous)'} is a bound or native function, whose source cannot be sent to a worker. ` +
         `Wrap it in a self-contained arrow function, e.g. (x) => Math.sqrt(x), or export it from a task module.`,
     );
   }
-  return { kind: 'inline', source: compilableSource(fn, source), name: fn.name };
+  return { source: compilableSource(fn, source), name: fn.name };
 }
 
 /** Method shorthand (`square(x) { ... }`) is not an expression: wrap it in an object literal. */

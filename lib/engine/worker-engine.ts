@@ -13,7 +13,7 @@ import { EventEmitter } from 'eventemitter3';
 import { BrokenProcessPool, SerializationError, WorkerLostError } from '../errors.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
-import { FunctionRegistry, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import type { FunctionSpec, JobRequest, JobResponse, WorkerResponse } from '../worker/protocol.js';
 import { findUnsendable } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
@@ -63,7 +63,8 @@ export class WorkerEngine implements Engine {
   readonly size: number;
   private engineState: EngineState = 'running';
   private readonly options: WorkerEngineOptions;
-  private readonly registry: FunctionRegistry;
+  private readonly moduleUrls: readonly string[];
+  private readonly initializerSpec: FunctionSpec | null;
   private readonly queue = new FifoQueue<Job>();
   /** Jobs given back by a dead worker that never started them: they go before the queue. */
   private readonly retry = new FifoQueue<Job>();
@@ -84,8 +85,9 @@ export class WorkerEngine implements Engine {
     this.options = options;
     this.size = options.processes;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-    this.registry = new FunctionRegistry((options.modules ?? []).map(toModuleUrl));
-    this.registry.ready.catch((error: unknown) => this.breakPool(error));
+    this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
+    // Throws TypeError now for an initializer that cannot be sent (bound or native function).
+    this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
     for (let i = 0; i < this.size; i++) this.startWorker();
   }
 
@@ -99,8 +101,7 @@ export class WorkerEngine implements Engine {
 
   checkFunction(fn: TaskFunction): void {
     if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${typeof fn}`);
-    // With task modules still loading we cannot tell a module export from an inline function yet.
-    if (this.registry.isLoaded) this.registry.resolve(fn);
+    describeFunction(fn);
   }
 
   submit(job: Job): void {
@@ -170,32 +171,20 @@ export class WorkerEngine implements Engine {
   }
 
   private sendInit(slot: Slot): void {
-    const { initializer, initargs = [] } = this.options;
-    let initializerSpec: FunctionSpec | null = null;
-    const send = (): void => {
-      slot.handle
-        .run({ type: 'init', name: slot.name, modules: this.registry.moduleUrls, initializer: initializerSpec, initargs, ...(slot.progress ? { progress: slot.progress } : {}) })
-        .then((response) => {
-          if (response.type === 'init' && response.error) this.breakPool(decodeThrown(response.error));
-          else {
-            slot.initialized = true;
-            this.schedulePump();
-          }
-        })
-        // A worker that dies during init is reported through its exit.
-        .catch(() => undefined);
-    };
-    if (!initializer) return send();
-    // The initializer may be a task-module export, known once the modules are loaded.
-    void this.registry.ready.then(() => {
-      try {
-        initializerSpec = this.registry.resolve(initializer).spec;
-      } catch (error) {
-        this.breakPool(error);
-        return;
-      }
-      if (!slot.handle.isGone) send();
-    }, () => undefined);
+    const { initargs = [] } = this.options;
+    const progress = slot.progress ? { progress: slot.progress } : {};
+    slot.handle
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress })
+      .then((response) => {
+        if (response.type === 'init' && response.error) {
+          this.breakPool(decodeThrown(response.error));
+        } else {
+          slot.initialized = true;
+          this.schedulePump();
+        }
+      })
+      // A worker that dies during init is reported through its exit.
+      .catch(() => undefined);
   }
 
   private onWorkerExit(slot: Slot, exit: WorkerExit): void {
@@ -280,10 +269,6 @@ export class WorkerEngine implements Engine {
 
   private pump(): void {
     if (this.queued.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
-    if (!this.registry.isLoaded) {
-      void this.registry.ready.then(() => this.schedulePump(), () => undefined);
-      return;
-    }
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.
@@ -336,7 +321,7 @@ export class WorkerEngine implements Engine {
     for (const job of jobs) {
       let registered: RegisteredFunction;
       try {
-        registered = this.registry.resolve(job.fn);
+        registered = describeFunction(job.fn);
       } catch (error) {
         job.fail(error);
         continue;

@@ -1,6 +1,6 @@
 /**
  * Turns a function description sent by the main thread into a callable function inside the
- * worker: inline functions are compiled from source once; module functions are imported.
+ * worker: a task module's export of the same name and source, or the source compiled once.
  *
  * @module
  * @internal
@@ -13,13 +13,10 @@ export interface CompiledFunction {
   readonly spec: FunctionSpec;
 }
 
-/** Compiles or imports a function. Never rejects: a failure becomes a function that throws it. */
-export async function compileFunction(spec: FunctionSpec): Promise<CompiledFunction> {
+/** Finds or compiles a function. Never throws: a failure becomes a function that throws it. */
+export function compileFunction(spec: FunctionSpec): CompiledFunction {
   try {
-    const fn = spec.kind === 'inline'
-      ? findExport(spec.name, spec.source) ?? compileInline(spec.source)
-      : await importExport(spec.url, spec.exportName);
-    return { fn, spec };
+    return { fn: findExport(spec.name, spec.source) ?? compileInline(spec.source), spec };
   } catch (error) {
     return { fn: () => { throw error; }, spec };
   }
@@ -53,19 +50,12 @@ function findExport(name: string, source: string): ((...args: unknown[]) => unkn
   return undefined;
 }
 
-async function importExport(url: string, exportName: string): Promise<(...args: unknown[]) => unknown> {
-  const moduleNamespace = (await import(url)) as Record<string, unknown>;
-  const fn = moduleNamespace[exportName];
-  if (typeof fn !== 'function') throw new TypeError(`pypool: task module ${url} has no exported function "${exportName}"`);
-  return fn as (...args: unknown[]) => unknown;
-}
-
 /**
  * An inline function that reads a variable of its enclosing scope fails in the worker with
  * "x is not defined". Say why, and how to fix it.
  */
 export function explainMissingVariable(thrown: unknown, compiled: CompiledFunction | undefined): unknown {
-  if (!(thrown instanceof ReferenceError) || compiled?.spec.kind !== 'inline') return thrown;
+  if (!(thrown instanceof ReferenceError) || !compiled) return thrown;
   const match = /^(\S+) is not defined$/.exec(thrown.message);
   if (!match || !compiled.spec.source.includes(match[1]!)) return thrown;
   const name = match[1]!;

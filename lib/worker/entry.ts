@@ -53,7 +53,7 @@ async function initialize(request: InitRequest): Promise<WorkerResponse> {
   try {
     for (const url of request.modules) await loadTaskModule(url);
     if (request.initializer) {
-      const initializer = await compileFunction(request.initializer);
+      const initializer = compileFunction(request.initializer);
       await initializer.fn(...request.initargs);
     }
     return { type: 'init' };
@@ -67,7 +67,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
   // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
   if (initFailed) return { type: 'run', jobs: [] };
   for (const [id, spec] of request.fns) {
-    if (!functions.has(id)) functions.set(id, await compileFunction(spec));
+    if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
   const jobs: JobResponse[] = [];
   for (let i = 0; i < request.jobs.length; i++) {

@@ -6,10 +6,14 @@
  * @internal
  */
 
-/** How a worker finds a task function. */
-export type FunctionSpec =
-  | { readonly kind: 'inline'; readonly source: string; readonly name: string }
-  | { readonly kind: 'module'; readonly url: string; readonly exportName: string };
+/**
+ * How a worker finds a task function: the task-module export with this name and exactly this
+ * source if there is one, else the source compiled in the worker's global scope.
+ */
+export interface FunctionSpec {
+  readonly source: string;
+  readonly name: string;
+}
 
 /** Sent once, as the first message a worker gets. */
 export interface InitRequest {

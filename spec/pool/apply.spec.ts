@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { AsyncResult, Pool } from '../../lib/index.js';
 import { RUNTIMES, outcome, within } from '../helpers.js';
+import { usingPool } from './support.js';
 
 for (const runtime of RUNTIMES) {
   describe(`Pool apply / apply_async (${runtime})`, () => {
@@ -111,3 +112,29 @@ for (const runtime of RUNTIMES) {
     });
   });
 }
+
+describe('apply_async with async callbacks', () => {
+  it('awaits an async callback before get() resolves', async () => {
+    await usingPool({ processes: 1 }, async (pool) => {
+      const seen: number[] = [];
+      const result = pool.apply_async((x: number) => x * 2, [4], {
+        callback: async (v) => {
+          await new Promise((r) => setTimeout(r, 20));
+          seen.push(v);
+        },
+      });
+      expect(await within(result.get())).to.equal(8);
+      expect(seen).to.deep.equal([8]);
+    });
+  });
+
+  it('a rejecting async callback becomes the job error, with no unhandled rejection', async () => {
+    await usingPool({ processes: 1 }, async (pool) => {
+      const failure = new Error('callback failed');
+      const result = pool.apply_async((x: number) => x, [1], { callback: async () => { throw failure; } });
+      const settled = await outcome(result.get());
+      expect(settled.ok === false && settled.error).to.equal(failure);
+      expect(result.successful()).to.equal(false);
+    });
+  });
+});
