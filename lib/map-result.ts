@@ -113,6 +113,14 @@ export class MapResult<R> extends AsyncResult<R[]> {
     this.chunkFinished();
   }
 
+  /** @internal Records the values of the chunk that starts at `start`, all successful. */
+  _setValues(start: number, values: ArrayLike<unknown>): void {
+    const target = this.values as unknown[];
+    for (let i = 0; i < values.length; i++) target[start + i] = values[i];
+    this.done += values.length;
+    this.chunkFinished();
+  }
+
   /** @internal Fails the chunk that starts at `start` as a whole (worker lost, pool terminated). */
   _failChunk(start: number, length: number, error: unknown): void {
     if (!this.firstError || start < this.firstError.index) this.firstError = { index: start, error };

@@ -460,8 +460,9 @@ function settleOne<T>(result: AsyncResult<T>, outcome: Outcome): void {
 /** A map chunk as an engine job. Single-argument chunks use the cheap `items` form. */
 function chunkJob<R>(fn: TaskFunction, chunk: unknown[], star: boolean, start: number, result: MapResult<R>): Job {
   const settle = (outcomes: Outcome[]): void => result._setChunk(start, outcomes);
+  const settleValues = (values: ArrayLike<unknown>): void => result._setValues(start, values);
   const fail = (error: unknown): void => result._failChunk(start, chunk.length, error);
-  if (star) return { fn, calls: chunk as unknown[][], settle, fail };
+  if (star) return { fn, calls: chunk as unknown[][], settle, settleValues, fail };
   let calls: unknown[][] | undefined;
   return {
     fn,
@@ -470,6 +471,7 @@ function chunkJob<R>(fn: TaskFunction, chunk: unknown[], star: boolean, start: n
       return (calls ??= chunk.map((item) => [item]));
     },
     settle,
+    settleValues,
     fail,
   };
 }

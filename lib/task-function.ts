@@ -19,7 +19,26 @@ export interface RegisteredFunction {
 
 let nextId = 1;
 const inlineCache = new WeakMap<TaskFunction, RegisteredFunction>();
+/**
+ * Functions with the same name and source share one id, so `pool.apply((x) => x, [i])` in a
+ * loop (a new closure object each time) sends and compiles the function once per worker, not
+ * once per call. Bounded, in case a program makes endless distinct sources.
+ */
+const sourceCache = new Map<string, RegisteredFunction>();
+const SOURCE_CACHE_LIMIT = 1000;
 let builtInNames: Map<unknown, string> | undefined;
+
+/** The registered function for this name and source, described by `compile` on a cache miss. */
+function bySource(name: string, source: string, compile: () => string): RegisteredFunction {
+  const key = `${name}\0${source}`;
+  let registered = sourceCache.get(key);
+  if (!registered) {
+    registered = { id: nextId++, spec: { source: compile(), name } };
+    if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.delete(sourceCache.keys().next().value!);
+    sourceCache.set(key, registered);
+  }
+  return registered;
+}
 
 /** Normalises a task module given as URL, `file:` URL string or path. */
 export function toModuleUrl(module: string | URL): string {
@@ -42,23 +61,23 @@ export function toModuleUrl(module: string | URL): string {
 export function describeFunction(fn: TaskFunction): RegisteredFunction {
   let registered = inlineCache.get(fn);
   if (!registered) {
-    registered = { id: nextId++, spec: describeSource(fn) };
+    registered = describeUncached(fn);
     inlineCache.set(fn, registered);
   }
   return registered;
 }
 
-function describeSource(fn: TaskFunction): FunctionSpec {
+function describeUncached(fn: TaskFunction): RegisteredFunction {
   const source = Function.prototype.toString.call(fn);
   if (source.includes('[native code]')) {
     const builtIn = builtInName(fn);
-    if (builtIn) return { source: builtIn, name: builtIn };
+    if (builtIn) return bySource(builtIn, builtIn, () => builtIn);
     throw new TypeError(
       `Task function ${fn.name || '(anonymous)'} is a bound or native function, whose source cannot be sent to a worker. ` +
         `Wrap it in a self-contained arrow function, e.g. (x) => Math.sqrt(x), or export it from a task module.`,
     );
   }
-  return { source: compilableSource(fn, source), name: fn.name };
+  return bySource(fn.name, source, () => compilableSource(fn, source));
 }
 
 /** Method shorthand (`square(x) { ... }`) is not an expression: wrap it in an object literal. */

@@ -15,6 +15,7 @@ import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import type { FunctionSpec, JobRequest, JobResponse, WorkerResponse } from '../worker/protocol.js';
+import { asNumbers } from '../worker/numbers.js';
 import { findUnsendable } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
@@ -351,7 +352,9 @@ export class WorkerEngine implements Engine {
     batch.jobs.forEach((job, i) => {
       // One job's throwing listener must not keep the rest of the batch from settling.
       try {
-        job.settle(toOutcomes(response.jobs[i]!, batch.unsendable[i]));
+        const answer = response.jobs[i]!;
+        if (job.settleValues && !answer.errors && !batch.unsendable[i]) job.settleValues(answer.values);
+        else job.settle(toOutcomes(answer, batch.unsendable[i]));
       } catch (error) {
         job.fail(error);
       }
@@ -411,7 +414,7 @@ function findUnsendableCalls(job: Job, sharedMemory: boolean): Map<number, Seria
 
 function toJobRequest(fnId: number, job: Job, bad: Map<number, SerializationError> | undefined): JobRequest {
   if (job.items) {
-    if (!bad) return { fnId, items: job.items };
+    if (!bad) return { fnId, items: asNumbers(job.items) ?? job.items };
     return { fnId, items: job.items.map((item, i) => (bad.has(i) ? undefined : item)), skip: [...bad.keys()] };
   }
   if (!bad) return { fnId, calls: job.calls };

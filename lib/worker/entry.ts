@@ -12,6 +12,7 @@ import { setWorkerName } from '../process-info.js';
 import { encodeThrown } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import { asNumbers } from './numbers.js';
 import { findUnsendable } from './sendable.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
@@ -102,7 +103,8 @@ async function runJob(job: JobRequest): Promise<JobResponse> {
       errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(explainMissingVariable(thrown, compiled));
     }
   }
-  return errors ? { values, errors } : { values };
+  if (errors) return { values, errors };
+  return { values: asNumbers(values) ?? values };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -37,7 +37,7 @@ export interface JobRequest {
   /** Argument lists, one per call (apply, starmap). */
   readonly calls?: readonly (readonly unknown[])[];
   /** Single arguments, one per call (map): cheaper to send than one-item lists. */
-  readonly items?: readonly unknown[];
+  readonly items?: readonly unknown[] | Float64Array;
   /** Indices of calls whose arguments could not be sent (they were replaced by []): not run. */
   readonly skip?: readonly number[];
 }
@@ -82,7 +82,8 @@ export type EncodedThrown = EncodedError | EncodedValue;
  * failed. `errors` is omitted when every call succeeded (the common, cheap case).
  */
 export interface JobResponse {
-  readonly values: unknown[];
+  /** A Float64Array when every value is a number: it crosses as one block of memory. */
+  readonly values: unknown[] | Float64Array;
   readonly errors?: (EncodedThrown | undefined)[];
 }
 

@@ -88,9 +88,16 @@ export class JobLedger {
     const submit = engine.submit.bind(engine);
     engine.submit = (job: Job): void => {
       const index = this.counts.push(0) - 1;
-      const mutable = job as { settle: (o: Outcome[]) => void; fail: (e: unknown) => void };
+      const mutable = job as { settle: (o: Outcome[]) => void; settleValues?: (v: ArrayLike<unknown>) => void; fail: (e: unknown) => void };
       const settle = mutable.settle;
+      const settleValues = mutable.settleValues;
       const fail = mutable.fail;
+      if (settleValues) {
+        mutable.settleValues = (values: ArrayLike<unknown>) => {
+          this.counts[index]!++;
+          settleValues.call(job, values);
+        };
+      }
       // Patched in place: the engine compares jobs by identity (cancel).
       mutable.settle = (outcomes: Outcome[]) => {
         this.counts[index]!++;
