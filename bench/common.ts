@@ -40,6 +40,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The q-quantile (0..1) of xs, nearest rank. */
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
 /** CPython's default map chunksize: ceil(n / (4 * processes)). */
 export function defaultChunksize(n: number, processes: number): number {
   return Math.max(1, Math.ceil(n / (4 * processes)));

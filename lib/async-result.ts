@@ -46,11 +46,14 @@ export interface ResultCallbacks<T> {
  * ```
  */
 export class AsyncResult<T> implements PromiseLike<T> {
-  private readonly settled: Promise<T>;
+  /**
+   * Made only when somebody waits (get, wait, then), and every such caller attaches handlers at
+   * once: a result nobody awaits costs no promise and can never be an unhandled rejection.
+   */
+  private promise: Promise<T> | undefined;
   // Method-style signatures keep AsyncResult covariant in T, so an AsyncResult<number> is an
   // AsyncResult<unknown> (function-typed properties would make it invariant).
-  private resolveSettled!: { call(value: T): void }['call'];
-  private rejectSettled!: (error: unknown) => void;
+  private resolvers: { resolve(value: T): void; reject(error: unknown): void } | undefined;
   private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   private readonly callbacks: { callback?(value: T): unknown; error_callback?(error: unknown): unknown };
   /** True while an async callback runs: the result settles when it finishes. */
@@ -59,12 +62,15 @@ export class AsyncResult<T> implements PromiseLike<T> {
   /** @internal Front-ends create results; users receive them. */
   constructor(callbacks: ResultCallbacks<T> = {}) {
     this.callbacks = callbacks as { callback?(value: T): void; error_callback?(error: unknown): void }; // null is handled by ?.()
-    this.settled = new Promise<T>((resolve, reject) => {
-      this.resolveSettled = resolve;
-      this.rejectSettled = reject;
-    });
-    // A result nobody awaits must not become an unhandled rejection.
-    this.settled.catch(() => undefined);
+  }
+
+  private get settled(): Promise<T> {
+    if (!this.promise) {
+      const outcome = this.outcome;
+      if (!outcome) this.promise = new Promise<T>((resolve, reject) => (this.resolvers = { resolve, reject }));
+      else this.promise = outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+    }
+    return this.promise;
   }
 
   /**
@@ -200,8 +206,9 @@ export class AsyncResult<T> implements PromiseLike<T> {
 
   private finish(outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
     this.outcome = outcome;
-    if (outcome.ok) this.resolveSettled(outcome.value);
-    else this.rejectSettled(outcome.error);
+    if (outcome.ok) this.resolvers?.resolve(outcome.value);
+    else this.resolvers?.reject(outcome.error);
+    this.resolvers = undefined;
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
-import type { Engine, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine/engine.js';
+import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
+import { ApplyJob, ChunkJob } from './pool-jobs.js';
 import { argumentList, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { describe } from './timeout.js';
 
@@ -158,12 +159,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
     const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks));
-    this.engine.submit({
-      fn,
-      calls: [callArgs],
-      settle: (outcomes: Outcome[]) => settleOne(result, outcomes[0]!),
-      fail: (error: unknown) => result._reject(error),
-    });
+    this.engine.submit(new ApplyJob(fn, callArgs, result));
     return result;
   }
 
@@ -413,7 +409,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     const chunkCount = Math.ceil(items.length / chunksize);
     const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options));
     for (let start = 0; start < items.length; start += chunksize) {
-      this.engine.submit(chunkJob(fn, items.slice(start, start + chunksize), star, start, result));
+      this.engine.submit(new ChunkJob(fn, items.slice(start, start + chunksize), star, start, result));
     }
     return result;
   }
@@ -450,28 +446,4 @@ function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined): ResultCal
     if (cb != null && typeof cb !== 'function') throw new TypeError(`${key} must be a function, got ${describe(cb)}`);
   }
   return callbacks;
-}
-
-function settleOne<T>(result: AsyncResult<T>, outcome: Outcome): void {
-  if (outcome.ok) result._resolve(outcome.value as T);
-  else result._reject(outcome.error);
-}
-
-/** A map chunk as an engine job. Single-argument chunks use the cheap `items` form. */
-function chunkJob<R>(fn: TaskFunction, chunk: unknown[], star: boolean, start: number, result: MapResult<R>): Job {
-  const settle = (outcomes: Outcome[]): void => result._setChunk(start, outcomes);
-  const settleValues = (values: ArrayLike<unknown>): void => result._setValues(start, values);
-  const fail = (error: unknown): void => result._failChunk(start, chunk.length, error);
-  if (star) return { fn, calls: chunk as unknown[][], settle, settleValues, fail };
-  let calls: unknown[][] | undefined;
-  return {
-    fn,
-    items: chunk,
-    get calls() {
-      return (calls ??= chunk.map((item) => [item]));
-    },
-    settle,
-    settleValues,
-    fail,
-  };
 }

@@ -7,7 +7,7 @@
  */
 import Tinypool from 'tinypool';
 import {
-  check, defaultChunksize, ints, main, median, now, payload, range, sumOfSquares,
+  check, quantile, defaultChunksize, ints, main, median, now, payload, range, sumOfSquares,
   type Params, type Workload,
 } from '../common.js';
 
@@ -50,7 +50,7 @@ const workloads: Record<Params['workload'], Workload> = {
     }
     const total = now() - t0;
     await pool.destroy();
-    return { us_per_call: (total / n) * 1e3, p50_us: median(lat) * 1e3 };
+    return { us_per_call: (total / n) * 1e3, p50_us: median(lat) * 1e3, p90_us: quantile(lat, 0.9) * 1e3, p99_us: quantile(lat, 0.99) * 1e3 };
   },
 
   async apply_async_burst(p) {

@@ -72,7 +72,9 @@ def w_apply_latency(p):
             lat.append(now() - s)
             assert r == i + 1
         total = now() - t0
-    return {"us_per_call": total / n * 1e6, "p50_us": statistics.median(lat) * 1e6}
+    lat.sort()
+    q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1e6
+    return {"us_per_call": total / n * 1e6, "p50_us": statistics.median(lat) * 1e6, "p90_us": q(0.9), "p99_us": q(0.99)}
 
 
 def w_apply_async_burst(p):

@@ -38,7 +38,6 @@ interface Batch {
   /** Per job: calls whose arguments could not be sent, with the error each gets. */
   readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
   readonly fnIds: readonly number[];
-  readonly sentAt: number;
 }
 
 /** The engine's view of one worker. */
@@ -79,7 +78,7 @@ export class WorkerEngine implements Engine {
   private nextWorkerNumber = 1;
   private pumpScheduled = false;
   private brokenError: Error | undefined;
-  /** Mean round-trip time of one job, from recent batches (ms). Undefined until measured. */
+  /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
   private msPerJob: number | undefined;
 
   constructor(options: WorkerEngineOptions) {
@@ -334,7 +333,7 @@ export class WorkerEngine implements Engine {
       sent.push(job);
     }
     if (sent.length === 0) return;
-    const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), sentAt: performance.now() };
+    const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id) };
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
     for (const job of sent) job.onStart?.();
@@ -348,7 +347,7 @@ export class WorkerEngine implements Engine {
     if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
     if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
     for (const id of batch.fnIds) slot.knownFns.add(id);
-    this.measure(performance.now() - batch.sentAt, batch.jobs.length);
+    this.measure(response.ms, batch.jobs.length);
     batch.jobs.forEach((job, i) => {
       // One job's throwing listener must not keep the rest of the batch from settling.
       try {

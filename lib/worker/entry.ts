@@ -66,10 +66,11 @@ async function initialize(request: InitRequest): Promise<WorkerResponse> {
 
 async function run(request: RunRequest): Promise<WorkerResponse> {
   // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
-  if (initFailed) return { type: 'run', jobs: [] };
+  if (initFailed) return { type: 'run', jobs: [], ms: 0 };
   for (const [id, spec] of request.fns) {
     if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
+  const started = performance.now();
   const jobs: JobResponse[] = [];
   for (let i = 0; i < request.jobs.length; i++) {
     if (progress) {
@@ -79,7 +80,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     }
     jobs.push(await runJob(request.jobs[i]!));
   }
-  return { type: 'run', jobs };
+  return { type: 'run', jobs, ms: performance.now() - started };
 }
 
 async function runJob(job: JobRequest): Promise<JobResponse> {

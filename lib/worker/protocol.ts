@@ -89,4 +89,5 @@ export interface JobResponse {
 
 export type WorkerResponse =
   | { readonly type: 'init'; readonly error?: EncodedThrown }
-  | { readonly type: 'run'; readonly jobs: JobResponse[] };
+  /** `ms`: how long the worker spent running the batch (for batch sizing). */
+  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number };
