@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { BrokenThreadPool } from '../errors.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
 import { FifoQueue } from './fifo-queue.js';
+import { unwrapTransfer } from '../transfer.js';
 
 /** Options of {@link MainLoopEngine}. Validated by the front-ends. */
 export interface MainLoopEngineOptions {
@@ -269,11 +270,14 @@ export class MainLoopEngine implements Engine {
   }
 }
 
-/** Runs one call; sync results are not awaited through an extra promise. */
+/**
+ * Runs one call; sync results are not awaited through an extra promise. transfer() markers mean
+ * nothing on one thread: the task and the caller get the buffers themselves.
+ */
 async function runCall(fn: TaskFunction, args: readonly unknown[]): Promise<Outcome> {
   try {
-    const value: unknown = fn(...args);
-    return { ok: true, value: isThenable(value) ? await value : value };
+    const value: unknown = fn(...args.map((arg) => unwrapTransfer(arg).value));
+    return { ok: true, value: unwrapTransfer(isThenable(value) ? await value : value).value };
   } catch (error) {
     return { ok: false, error };
   }

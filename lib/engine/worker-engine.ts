@@ -14,11 +14,11 @@ import { BrokenProcessPool, SerializationError, WorkerLostError } from '../error
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
-import type { FunctionSpec, JobRequest, JobResponse, WorkerResponse } from '../worker/protocol.js';
-import { asNumbers } from '../worker/numbers.js';
-import { findUnsendable } from '../worker/sendable.js';
+import type { FunctionSpec, JobRequest, WorkerResponse } from '../worker/protocol.js';
 import { triage } from './crash-triage.js';
-import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
+import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
+import { toOutcomes, toOutgoingJob } from './job-message.js';
+import type { Movable } from '../transfer.js';
 import { FifoQueue } from './fifo-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
@@ -318,6 +318,7 @@ export class WorkerEngine implements Engine {
     const requests: JobRequest[] = [];
     const sent: Job[] = [];
     const unsendable: (Map<number, SerializationError> | undefined)[] = [];
+    const transferList: Movable[] = [];
     for (const job of jobs) {
       let registered: RegisteredFunction;
       try {
@@ -327,9 +328,10 @@ export class WorkerEngine implements Engine {
         continue;
       }
       if (!slot.knownFns.has(registered.id) && !fns.some(([id]) => id === registered.id)) fns.push([registered.id, registered.spec]);
-      const bad = findUnsendableCalls(job, this.options.runtime !== 'process');
-      requests.push(toJobRequest(registered.id, job, bad));
-      unsendable.push(bad);
+      const outgoing = toOutgoingJob(registered.id, job, this.options.runtime !== 'process');
+      requests.push(outgoing.request);
+      unsendable.push(outgoing.unsendable);
+      transferList.push(...outgoing.transferList);
       sent.push(job);
     }
     if (sent.length === 0) return;
@@ -337,7 +339,7 @@ export class WorkerEngine implements Engine {
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
     for (const job of sent) job.onStart?.();
-    slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }).then(
+    slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }, transferList).then(
       (response) => this.onBatchDone(slot, batch, response),
       (error: unknown) => this.onBatchRejected(slot, batch, error),
     );
@@ -387,49 +389,4 @@ export class WorkerEngine implements Engine {
     const sample = elapsedMs / jobCount;
     this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
   }
-}
-
-/** Calls of a job whose arguments cannot be sent, each with the error it will get. */
-function findUnsendableCalls(job: Job, sharedMemory: boolean): Map<number, SerializationError> | undefined {
-  let bad: Map<number, SerializationError> | undefined;
-  if (job.items) {
-    job.items.forEach((item, callIndex) => {
-      const problem = findUnsendable(item, 'argument 0', { sharedMemory });
-      if (problem) (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
-    });
-    return bad;
-  }
-  job.calls.forEach((args, callIndex) => {
-    for (let a = 0; a < args.length; a++) {
-      const problem = findUnsendable(args[a], `argument ${a}`, { sharedMemory });
-      if (problem) {
-        (bad ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
-        return;
-      }
-    }
-  });
-  return bad;
-}
-
-function toJobRequest(fnId: number, job: Job, bad: Map<number, SerializationError> | undefined): JobRequest {
-  if (job.items) {
-    if (!bad) return { fnId, items: asNumbers(job.items) ?? job.items };
-    return { fnId, items: job.items.map((item, i) => (bad.has(i) ? undefined : item)), skip: [...bad.keys()] };
-  }
-  if (!bad) return { fnId, calls: job.calls };
-  return { fnId, calls: job.calls.map((args, i) => (bad.has(i) ? [] : args)), skip: [...bad.keys()] };
-}
-
-function toOutcomes(response: JobResponse, unsendable: Map<number, SerializationError> | undefined): Outcome[] {
-  const { values, errors } = response;
-  const outcomes: Outcome[] = new Array(values.length);
-  // An index loop, not map(): failed calls leave holes in `values`, which map() would skip.
-  for (let i = 0; i < values.length; i++) {
-    const local = unsendable?.get(i);
-    const encoded = errors?.[i];
-    if (local) outcomes[i] = { ok: false, error: local };
-    else if (encoded) outcomes[i] = { ok: false, error: decodeThrown(encoded) };
-    else outcomes[i] = { ok: true, value: values[i] };
-  }
-  return outcomes;
 }

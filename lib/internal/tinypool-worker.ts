@@ -21,8 +21,9 @@
  * @module
  * @internal
  */
-import Tinypool from 'tinypool';
+import Tinypool, { kTransferable, kValue, markMovable } from 'tinypool';
 import type { Runtime } from '../engine/worker-engine-options.js';
+import type { Movable } from '../transfer.js';
 import type { WorkerRequest, WorkerResponse } from '../worker/protocol.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -112,9 +113,10 @@ export class WorkerHandle {
    * Sends a message and resolves with the worker's answer. Rejects when the message could not
    * be sent (DataCloneError) or the worker died; the engine learns about deaths from `exited`.
    */
-  run(request: WorkerRequest): Promise<WorkerResponse> {
+  run(request: WorkerRequest, transferList: readonly Movable[] = []): Promise<WorkerResponse> {
     if (this.isGone) return Promise.reject(new Error('pypool internal error: run() on a stopped worker'));
-    return this.pool.run(request) as Promise<WorkerResponse>;
+    if (transferList.length === 0) return this.pool.run(request) as Promise<WorkerResponse>;
+    return this.pool.run(request, { transferList: [...transferList] as never }) as Promise<WorkerResponse>;
   }
 
   /** Stops the worker now (running tasks are abandoned). Resolves when it has exited. */
@@ -125,4 +127,15 @@ export class WorkerHandle {
     }
     await this.exited;
   }
+}
+
+/**
+ * Inside a worker thread: wraps an answer so tinypool moves `list` (buffers marked with
+ * transfer()) instead of copying them. tinypool flattens the list into its transfer list.
+ */
+export function movableAnswer<T extends object>(answer: T, list: readonly Movable[]): T {
+  if (list.length === 0) return answer;
+  const wrapper = { [kTransferable]: [...list], [kValue]: answer };
+  markMovable(wrapper);
+  return wrapper as unknown as T;
 }

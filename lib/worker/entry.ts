@@ -8,6 +8,9 @@
  * @internal
  */
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { movableAnswer } from '../internal/tinypool-worker.js';
+import { unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
 import { encodeThrown } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
@@ -20,6 +23,7 @@ import { findUnsendable } from './sendable.js';
 const globals = globalThis as Record<string, unknown>;
 globals.require ??= createRequire(`${process.cwd()}/`);
 
+const inThread = !isMainThread;
 const functions = new Map<number, CompiledFunction>();
 let queue: Promise<unknown> = Promise.resolve();
 let initFailed = false;
@@ -71,6 +75,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
   const started = performance.now();
+  const moving: Movable[] = [];
   const jobs: JobResponse[] = [];
   for (let i = 0; i < request.jobs.length; i++) {
     if (progress) {
@@ -78,12 +83,13 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
       progress[0] = request.seq;
       progress[1] = i;
     }
-    jobs.push(await runJob(request.jobs[i]!));
+    jobs.push(await runJob(request.jobs[i]!, moving));
   }
-  return { type: 'run', jobs, ms: performance.now() - started };
+  return movableAnswer({ type: 'run', jobs, ms: performance.now() - started }, moving);
 }
 
-async function runJob(job: JobRequest): Promise<JobResponse> {
+/** Runs one job; buffers its results marked with transfer() are added to `moving`. */
+async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> {
   const compiled = functions.get(job.fnId);
   const { items, calls } = job;
   const count = items ? items.length : calls!.length;
@@ -96,6 +102,10 @@ async function runJob(job: JobRequest): Promise<JobResponse> {
       if (!compiled) throw new Error(`pypool internal error: task function #${job.fnId} was never sent to this worker`);
       let value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
       if (isThenable(value)) value = await value;
+      const unwrapped = unwrapTransfer(value);
+      value = unwrapped.value;
+      // Only threads can move memory; between processes the buffer is copied.
+      if (unwrapped.move && inThread) moving.push(unwrapped.move);
       const problem = findUnsendable(value, 'the result');
       if (problem) throw encodingError(problem);
       values[i] = value;
