@@ -9,6 +9,8 @@
  */
 
 const INITIAL_CAPACITY = 16;
+/** An empty queue whose buffer is larger than this goes back to the initial size. */
+const SHRINK_ABOVE = 1024;
 
 /**
  * A growable ring buffer used as a FIFO queue: `push` at the tail, `shift` from the head,
@@ -59,6 +61,8 @@ export class FifoQueue<T> implements Iterable<T> {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & (this.items.length - 1);
     this.count--;
+    // A burst can grow the buffer a lot; give the memory back once the queue has drained.
+    if (this.count === 0 && this.items.length > SHRINK_ABOVE) this.clear();
     return item;
   }
 

@@ -11,9 +11,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { BrokenThreadPool } from '../errors.js';
+import { BrokenThreadPool, PoolStateError } from '../errors.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
-import { FifoQueue } from './fifo-queue.js';
+import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import { unwrapTransfer } from '../transfer.js';
 
 /** Options of {@link MainLoopEngine}. Validated by the front-ends. */
@@ -74,9 +74,7 @@ interface Slot {
 export class MainLoopEngine implements Engine {
   readonly size: number;
   private currentState: EngineState = 'running';
-  private readonly queue = new FifoQueue<Job>();
-  /** Jobs still waiting; cancelled jobs leave this set and are skipped when dequeued (O(1) cancel). */
-  private readonly queued = new Set<Job>();
+  private readonly queue = new JobQueue();
   /** Jobs in progress; terminate() fails them and their late outcomes are ignored. */
   private readonly running = new Set<Job>();
   private readonly idle: Slot[] = [];
@@ -84,7 +82,8 @@ export class MainLoopEngine implements Engine {
   private activeSlots = 0;
   /** Active slots not inside a job: they will take queued jobs without help. */
   private hungrySlots = 0;
-  private pumpScheduled = false;
+  /** Starts virtual threads on a microtask, so a job submitted and cancelled in one synchronous block never runs. */
+  private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenCause: { error: unknown } | undefined;
   private sliceStart = performance.now();
   private yieldPromise: Promise<void> | undefined;
@@ -102,8 +101,9 @@ export class MainLoopEngine implements Engine {
   }
 
   submit(job: Job): void {
-    if (this.currentState !== 'running') {
-      job.fail(new Error(`MainLoopEngine is ${this.currentState}`));
+    // After close() the front-ends refuse work; imap may still feed a pool that is busy.
+    if (this.currentState === 'terminated' || (this.currentState === 'closed' && this.isSettled())) {
+      job.fail(new PoolStateError('Pool not running'));
       return;
     }
     if (this.brokenCause) {
@@ -113,12 +113,11 @@ export class MainLoopEngine implements Engine {
       return;
     }
     this.queue.push(job);
-    this.queued.add(job);
-    this.schedulePump();
+    this.pumpSoon.schedule();
   }
 
   cancel(job: Job): boolean {
-    return this.queued.delete(job);
+    return this.queue.cancel(job);
   }
 
   close(): void {
@@ -134,7 +133,7 @@ export class MainLoopEngine implements Engine {
   async terminate(reason: unknown): Promise<void> {
     if (this.currentState === 'terminated') return;
     this.currentState = 'terminated';
-    for (const job of this.drainQueue()) job.fail(reason);
+    for (const job of this.queue.drain()) job.fail(reason);
     // Running async tasks cannot be stopped; failing them now and forgetting them makes
     // their late outcomes no-ops (see finishJob).
     const running = [...this.running];
@@ -153,18 +152,8 @@ export class MainLoopEngine implements Engine {
       : new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause });
   }
 
-  /** Starts virtual threads on a microtask, so a job submitted and cancelled in one synchronous block never runs. */
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
   private pump(): void {
-    let wanted = this.queued.size - this.hungrySlots;
+    let wanted = this.queue.size - this.hungrySlots;
     while (wanted > 0 && !this.brokenCause && this.currentState !== 'terminated') {
       const slot = this.idle.pop() ?? this.newSlot();
       if (!slot) return;
@@ -220,22 +209,12 @@ export class MainLoopEngine implements Engine {
   private breakEngine(error: unknown): void {
     if (this.brokenCause) return;
     this.brokenCause = { error };
-    for (const job of this.drainQueue()) job.fail(this.brokenError(error));
-  }
-
-  private drainQueue(): Job[] {
-    const jobs = [...this.queue].filter((job) => this.queued.has(job));
-    this.queue.clear();
-    this.queued.clear();
-    return jobs;
+    for (const job of this.queue.drain()) job.fail(this.brokenError(error));
   }
 
   private takeJob(): Job | undefined {
     if (this.brokenCause || this.currentState === 'terminated') return undefined;
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-      if (this.queued.delete(job)) return job;
-    }
-    return undefined;
+    return this.queue.shift();
   }
 
   private async runJob(job: Job): Promise<void> {
@@ -261,7 +240,7 @@ export class MainLoopEngine implements Engine {
 
   private isSettled(): boolean {
     if (this.currentState === 'running') return false;
-    return this.currentState === 'terminated' || (this.queued.size === 0 && this.activeSlots === 0);
+    return this.currentState === 'terminated' || (this.queue.size === 0 && this.activeSlots === 0);
   }
 
   private checkSettled(): void {

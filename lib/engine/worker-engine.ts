@@ -10,7 +10,7 @@
  * @internal
  */
 import { EventEmitter } from 'eventemitter3';
-import { BrokenProcessPool, SerializationError, WorkerLostError } from '../errors.js';
+import { BrokenProcessPool, PoolStateError, SerializationError, WorkerLostError } from '../errors.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
@@ -19,7 +19,7 @@ import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import { toOutcomes, toOutgoingJob } from './job-message.js';
 import type { Movable } from '../transfer.js';
-import { FifoQueue } from './fifo-queue.js';
+import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
 /** Messages in flight per worker: one running, one waiting so the worker never idles. */
@@ -65,18 +65,15 @@ export class WorkerEngine implements Engine {
   private readonly options: WorkerEngineOptions;
   private readonly moduleUrls: readonly string[];
   private readonly initializerSpec: FunctionSpec | null;
-  private readonly queue = new FifoQueue<Job>();
-  /** Jobs given back by a dead worker that never started them: they go before the queue. */
-  private readonly retry = new FifoQueue<Job>();
+  /** Waiting jobs; jobs a dead worker never started go back to its front. */
+  private readonly queue = new JobQueue();
   /** Jobs already given back once: if their next worker dies too, they fail (no crash loops). */
   private readonly givenBack = new WeakSet<Job>();
-  /** Jobs still waiting. A cancelled job leaves this set and is skipped when dequeued: O(1) cancel. */
-  private readonly queued = new Set<Job>();
   private readonly slots = new Set<Slot>();
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
   private readonly maxBatch: number;
   private nextWorkerNumber = 1;
-  private pumpScheduled = false;
+  private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenError: Error | undefined;
   /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
   private msPerJob: number | undefined;
@@ -109,21 +106,17 @@ export class WorkerEngine implements Engine {
       job.fail(this.brokenError);
       return;
     }
+    // After close() the front-ends refuse work; imap may still feed a pool that has workers left.
+    if (this.engineState === 'terminated' || (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone))) {
+      job.fail(new PoolStateError('Pool not running'));
+      return;
+    }
     this.queue.push(job);
-    this.queued.add(job);
-    this.schedulePump();
+    this.pumpSoon.schedule();
   }
 
   cancel(job: Job): boolean {
-    return this.queued.delete(job);
-  }
-
-  /** Next job that was not cancelled, or undefined. Given-back jobs come first. */
-  private nextJob(): Job | undefined {
-    for (let job = this.retry.shift() ?? this.queue.shift(); job; job = this.retry.shift() ?? this.queue.shift()) {
-      if (this.queued.delete(job)) return job;
-    }
-    return undefined;
+    return this.queue.cancel(job);
   }
 
   close(): void {
@@ -133,7 +126,7 @@ export class WorkerEngine implements Engine {
   }
 
   async join(): Promise<void> {
-    while (this.slots.size > 0 || this.queued.size > 0) {
+    while (this.slots.size > 0 || this.queue.size > 0) {
       await new Promise<void>((resolve) => this.events.once('idle', resolve));
     }
   }
@@ -180,7 +173,7 @@ export class WorkerEngine implements Engine {
           this.breakPool(decodeThrown(response.error));
         } else {
           slot.initialized = true;
-          this.schedulePump();
+          this.pumpSoon.schedule();
         }
       })
       // A worker that dies during init is reported through its exit.
@@ -198,11 +191,11 @@ export class WorkerEngine implements Engine {
       // A worker that dies while initializing would die again: CPython's Pool restarts it
       // forever (a hang); we break the pool instead.
       if (!slot.initialized) this.breakPool(error);
-      else if (this.engineState === 'running' || this.queued.size > 0) this.startWorker();
+      else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
     }
-    this.schedulePump();
+    this.pumpSoon.schedule();
     this.stopIdleWorkersIfDone();
-    if (this.slots.size === 0 && this.queued.size === 0) this.events.emit('idle');
+    if (this.slots.size === 0 && this.queue.size === 0) this.events.emit('idle');
   }
 
   /**
@@ -218,8 +211,7 @@ export class WorkerEngine implements Engine {
         continue;
       }
       this.givenBack.add(job);
-      this.retry.push(job);
-      this.queued.add(job);
+      this.queue.pushFront(job);
     }
     for (const job of lost) job.fail(error);
     return lost.length;
@@ -229,12 +221,12 @@ export class WorkerEngine implements Engine {
     slot.retiring = true;
     if (slot.inFlight.size > 0) return; // retired when its last batch returns
     void slot.handle.terminate();
-    if (this.engineState === 'running' || this.queued.size > 0) this.startWorker();
+    if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
   }
 
   /** After close(): once nothing is queued or running, let the workers go (CPython: sentinel). */
   private stopIdleWorkersIfDone(): void {
-    if (this.engineState !== 'closed' || this.queued.size > 0) return;
+    if (this.engineState !== 'closed' || this.queue.size > 0) return;
     for (const slot of this.slots) if (slot.inFlight.size > 0) return;
     for (const slot of this.slots) void slot.handle.terminate();
   }
@@ -249,7 +241,7 @@ export class WorkerEngine implements Engine {
   }
 
   private failEverything(reason: unknown): void {
-    for (let job = this.nextJob(); job; job = this.nextJob()) job.fail(reason);
+    for (const job of this.queue.drain()) job.fail(reason);
     for (const slot of this.slots) {
       for (const batch of slot.inFlight) for (const job of batch.jobs) job.fail(reason);
       slot.inFlight.clear();
@@ -258,17 +250,8 @@ export class WorkerEngine implements Engine {
 
   // ---- dispatch --------------------------------------------------------------------------
 
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
   private pump(): void {
-    if (this.queued.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.
@@ -277,7 +260,7 @@ export class WorkerEngine implements Engine {
     for (let depth = 1; depth <= MAX_IN_FLIGHT; depth++) {
       const keep = depth === 1 ? 0 : starting;
       for (const slot of this.slots) {
-        while (this.queued.size > keep && slot.inFlight.size < depth && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
+        while (this.queue.size > keep && slot.inFlight.size < depth && this.canTakeMore(slot)) this.sendBatch(slot, this.takeBatch(slot));
       }
     }
   }
@@ -295,7 +278,7 @@ export class WorkerEngine implements Engine {
   private batchSize(slot: Slot): number {
     if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
     const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const fairShare = Math.ceil(this.queued.size / (this.slots.size * MAX_IN_FLIGHT));
+    const fairShare = Math.ceil(this.queue.size / (this.slots.size * MAX_IN_FLIGHT));
     let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
     const limit = this.options.maxtasksperchild;
     if (limit !== undefined) size = Math.min(size, limit - slot.assigned);
@@ -306,7 +289,7 @@ export class WorkerEngine implements Engine {
     const size = this.batchSize(slot);
     const jobs: Job[] = [];
     while (jobs.length < size) {
-      const job = this.nextJob();
+      const job = this.queue.shift();
       if (!job) break;
       jobs.push(job);
     }
@@ -382,7 +365,7 @@ export class WorkerEngine implements Engine {
     const limit = this.options.maxtasksperchild;
     if (slot.retiring || (limit !== undefined && slot.assigned >= limit)) this.retire(slot);
     this.stopIdleWorkersIfDone();
-    this.schedulePump();
+    this.pumpSoon.schedule();
   }
 
   private measure(elapsedMs: number, jobCount: number): void {
