@@ -49,9 +49,14 @@ export function transfer<T extends Transferable>(value: T): T {
 
 /** @internal The value behind a transfer() marker, and what must be moved; or the value as is. */
 export function unwrapTransfer(value: unknown): { value: unknown; move?: Movable } {
-  if (typeof value !== 'object' || value === null || (value as Partial<TransferMarker>)[BRAND] !== true) return { value };
+  if (!isTransferMarker(value)) return { value };
   const inner = (value as TransferMarker).value;
   return { value: inner, move: ArrayBuffer.isView(inner) ? (inner.buffer as ArrayBuffer) : inner };
+}
+
+/** @internal True for what transfer() returns. Cheap for primitives, which are most values. */
+export function isTransferMarker(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Partial<TransferMarker>)[BRAND] === true;
 }
 
 function isMessagePort(value: unknown): value is MessagePort {

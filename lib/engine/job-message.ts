@@ -37,9 +37,13 @@ export function toOutgoingJob(fnId: number, job: Job, threads: boolean): Outgoin
     return undefined;
   };
   let request: JobRequest;
-  if (job.items) {
+  // Numbers are always sendable and never transfer() markers: skip the per-item checks.
+  const numbers = job.items && asNumbers(job.items);
+  if (numbers) {
+    request = { fnId, items: numbers };
+  } else if (job.items) {
     const items = mapIfChanged(job.items, (item, i) => prepare(item, i, 0));
-    request = { fnId, items: unsendable ? items : asNumbers(items) ?? items };
+    request = { fnId, items };
   } else {
     const calls = mapIfChanged(job.calls, (args, i) => mapIfChanged(args, (arg, a) => prepare(arg, i, a)));
     request = { fnId, calls: unsendable ? calls.map((args, i) => (unsendable!.has(i) ? [] : args)) : calls };

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { movableAnswer } from '../internal/tinypool-worker.js';
-import { unwrapTransfer, type Movable } from '../transfer.js';
+import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
 import { encodeThrown } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
@@ -102,10 +102,12 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
       if (!compiled) throw new Error(`pypool internal error: task function #${job.fnId} was never sent to this worker`);
       let value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
       if (isThenable(value)) value = await value;
-      const unwrapped = unwrapTransfer(value);
-      value = unwrapped.value;
-      // Only threads can move memory; between processes the buffer is copied.
-      if (unwrapped.move && inThread) moving.push(unwrapped.move);
+      if (isTransferMarker(value)) {
+        const unwrapped = unwrapTransfer(value);
+        value = unwrapped.value;
+        // Only threads can move memory; between processes the buffer is copied.
+        if (unwrapped.move && inThread) moving.push(unwrapped.move);
+      }
       const problem = findUnsendable(value, 'the result');
       if (problem) throw encodingError(problem);
       values[i] = value;

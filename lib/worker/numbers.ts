@@ -12,7 +12,13 @@ const TYPED_ARRAY_MIN = 16;
 
 /** The values as a Float64Array when there are enough of them and all are numbers. */
 export function asNumbers(values: readonly unknown[]): Float64Array | undefined {
-  if (values.length < TYPED_ARRAY_MIN) return undefined;
-  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number') return undefined;
-  return Float64Array.from(values as readonly number[]);
+  if (values.length < TYPED_ARRAY_MIN || typeof values[0] !== 'number') return undefined;
+  // One pass: copy while checking; a non-number gives up (usually at once, at index 0).
+  const numbers = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number') return undefined;
+    numbers[i] = value;
+  }
+  return numbers;
 }
