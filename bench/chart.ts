@@ -28,7 +28,7 @@ function fmtTick(v: number): string {
 }
 
 export function logLogChart(series: Series[], o: ChartOptions): string {
-  const W = o.width ?? 760;
+  const W = o.width ?? 820;
   const H = o.height ?? 440;
   const m = { left: 78, right: 170, top: 62, bottom: 58 };
   const pw = W - m.left - m.right;

@@ -22,8 +22,14 @@ import type { Movable } from '../transfer.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
-/** Messages in flight per worker: one running, one waiting so the worker never idles. */
+/**
+ * Messages in flight per worker: one running, one waiting so the worker never idles between
+ * short jobs. Long jobs (see LONG_JOB_MS) go one at a time, so at the end of a run no job waits
+ * behind a long one on a busy worker while another worker is idle; the gap between two long
+ * jobs (one round trip, ~0.1 ms) is then negligible.
+ */
 const MAX_IN_FLIGHT = 2;
+const LONG_JOB_MS = 20;
 /** A batch of short jobs should take about this long, so message costs are amortised. */
 const TARGET_BATCH_MS = 2;
 const DEFAULT_MAX_BATCH = 256;
@@ -269,9 +275,13 @@ export class WorkerEngine implements Engine {
     // No job before the worker's init reply: otherwise a job that kills a fresh worker (process.exit)
     // can overtake the reply and be mistaken for an initializer failure that breaks the pool.
     if (!slot.initialized) return false;
-    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= MAX_IN_FLIGHT) return false;
+    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= this.inFlightLimit()) return false;
     const limit = this.options.maxtasksperchild;
     return limit === undefined || slot.assigned < limit;
+  }
+
+  private inFlightLimit(): number {
+    return this.msPerJob !== undefined && this.msPerJob > LONG_JOB_MS ? 1 : MAX_IN_FLIGHT;
   }
 
   /** How many queued jobs to send in one message: more when jobs are short, fair when long. */
