@@ -17,8 +17,8 @@ import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-
 import type { FunctionSpec, JobRequest, WorkerResponse } from '../worker/protocol.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
-import { toOutcomes, toOutgoingJob } from './job-message.js';
 import type { Movable } from '../transfer.js';
+import { toOutcomes, toOutgoingJob } from './job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
@@ -29,6 +29,7 @@ import type { WorkerEngineOptions } from './worker-engine-options.js';
  * jobs (one round trip, ~0.1 ms) is then negligible.
  */
 const MAX_IN_FLIGHT = 2;
+/** Jobs measured longer than this (ms of worker time) go one message at a time per worker. */
 const LONG_JOB_MS = 20;
 /** A batch of short jobs should take about this long, so message costs are amortised. */
 const TARGET_BATCH_MS = 2;
