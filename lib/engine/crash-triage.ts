@@ -2,10 +2,11 @@
  * Decides what happens to the jobs a worker held when it died: which ones fail with
  * WorkerLostError (they ran, or may have) and which never started and can go back to the queue.
  *
- * A worker runs its messages strictly one after another, and starts a message only after the
- * answer to the previous one has been posted; so every message after the oldest unanswered one
- * never started. Worker threads also record, in shared memory, the batch and job they are
- * running, which narrows the oldest batch down to the one job that was running.
+ * Worker threads record, in shared memory, the batch and job they are running: jobs after that
+ * one never started and may run elsewhere. Child processes cannot share memory, and an answer a
+ * process posted just before dying can be lost in its pipe (tinypool drops answers that arrive
+ * after the exit), so "not answered" does not prove "not started": to never run a job twice,
+ * every job a dead process held fails.
  *
  * @module
  * @internal
@@ -33,10 +34,9 @@ export interface Triage {
 export function triage(batches: readonly SentBatch[], progress: WorkerProgress): Triage {
   const lost: Job[] = [];
   const unstarted: Job[] = [];
-  batches.forEach((batch, position) => {
+  batches.forEach((batch) => {
     if (progress === undefined) {
-      // Without shared memory only the oldest unanswered message can have started.
-      (position === 0 ? lost : unstarted).push(...batch.jobs);
+      lost.push(...batch.jobs);
       return;
     }
     const [seq, jobIndex] = progress;

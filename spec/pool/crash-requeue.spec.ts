@@ -26,15 +26,16 @@ describe('crash triage (which held jobs fail, which go back to the queue)', () =
     expect(triage([{ seq: 3, jobs: a }], [2, 9])).to.deep.equal({ lost: [], unstarted: a });
   });
 
-  it('without progress (child processes): the oldest batch fails, later batches go back', () => {
+  it('without progress (child processes): every held job fails, none can run twice', () => {
     const [a, b] = [jobs(2), jobs(2)];
-    expect(triage([{ seq: 1, jobs: a }, { seq: 2, jobs: b }], undefined)).to.deep.equal({ lost: a, unstarted: b });
+    expect(triage([{ seq: 1, jobs: a }, { seq: 2, jobs: b }], undefined)).to.deep.equal({ lost: [...a, ...b], unstarted: [] });
   });
 });
 
 for (const runtime of RUNTIMES) {
-  describe(`a dead worker's unstarted jobs run elsewhere (${runtime})`, () => {
-    it('every job after the one that killed the worker still succeeds, and none runs twice', async () => {
+  const title = runtime === 'thread' ? "a dead worker thread's unstarted jobs run elsewhere" : 'a dead worker process fails only the jobs it held';
+  describe(`${title} (${runtime})`, () => {
+    it('every job after the ones the dead worker held still succeeds, and none runs twice', async () => {
       await usingPool({ processes: 1, runtime }, async (pool) => {
         const exits: WorkerExitInfo[] = [];
         pool.on('workerExit', (info) => exits.push(info));
