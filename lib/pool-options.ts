@@ -136,7 +136,8 @@ function runtime(value: unknown): Runtime {
   return value;
 }
 
-function moduleList(value: PoolOptions['module']): readonly string[] {
+/** Validates the `module` option (one or several task modules) of Pool and ProcessPoolExecutor. */
+export function moduleList(value: PoolOptions['module']): readonly string[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((m: unknown) => {

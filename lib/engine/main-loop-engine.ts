@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { BrokenThreadPool, PoolStateError } from '../errors.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
-import { unwrapTransfer } from '../transfer.js';
+import { isTransferMarker, unwrapTransfer } from '../transfer.js';
 
 /** Options of {@link MainLoopEngine}. Validated by the front-ends. */
 export interface MainLoopEngineOptions {
@@ -255,7 +255,7 @@ export class MainLoopEngine implements Engine {
  */
 async function runCall(fn: TaskFunction, args: readonly unknown[]): Promise<Outcome> {
   try {
-    const value: unknown = fn(...args.map((arg) => unwrapTransfer(arg).value));
+    const value: unknown = fn(...(args.some(isTransferMarker) ? args.map((arg) => unwrapTransfer(arg).value) : args));
     return { ok: true, value: unwrapTransfer(isThenable(value) ? await value : value).value };
   } catch (error) {
     return { ok: false, error };

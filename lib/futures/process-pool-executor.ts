@@ -8,7 +8,7 @@ import { WorkerEngine } from '../engine/worker-engine.js';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import { cpu_count } from '../process-info.js';
 import { describe } from '../timeout.js';
-import { toModuleUrl } from '../task-function.js';
+import { moduleList } from '../pool-options.js';
 import { Executor, checkInitializer, checkMaxWorkers, splitConstructorArguments, type InitializerOptions } from './executor.js';
 
 /**
@@ -80,7 +80,7 @@ export class ProcessPoolExecutor extends Executor {
       initargs,
       maxtasksperchild: checkMaxTasksPerChild(args.options.max_tasks_per_child ?? args.options.maxTasksPerChild),
       runtime,
-      modules: toModuleList(module),
+      modules: moduleList(module),
       // One call per message keeps every call but the next one per worker cancellable.
       maxBatch: 1,
       brokenError: this.onBroken,
@@ -105,10 +105,4 @@ function checkMaxTasksPerChild(value: number | null | undefined): number | undef
   }
   if (value < 1) throw new RangeError('max_tasks_per_child must be >= 1');
   return value;
-}
-
-function toModuleList(module: ProcessPoolExecutorOptions['module']): string[] {
-  if (module === undefined) return [];
-  const list: readonly (string | URL)[] = typeof module === 'string' || module instanceof URL ? [module] : module;
-  return list.map(toModuleUrl);
 }
