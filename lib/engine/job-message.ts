@@ -6,12 +6,13 @@
  * @module
  * @internal
  */
+import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
 import { decodeThrown } from '../remote-error.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
 import { asNumbers } from '../worker/numbers.js';
 import type { JobRequest, JobResponse } from '../worker/protocol.js';
-import { findUnsendable } from '../worker/sendable.js';
+import { findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
 import type { Job, Outcome } from './engine.js';
 
 /** A job ready to send. */
@@ -23,17 +24,38 @@ export interface OutgoingJob {
   readonly transferList: Movable[];
 }
 
-/** Prepares `job` (function id `fnId`) for a worker; `threads` says whether memory can be shared. */
-export function toOutgoingJob(fnId: number, job: Job, threads: boolean): OutgoingJob {
+/** Where a job goes in its message. */
+export interface JobPlace {
+  /** Whether memory can be shared (worker threads) or not (child processes). */
+  readonly threads: boolean;
+  /** Objects claimed by the jobs already in the message (see findUnsendable). */
+  readonly owners: Map<object, number>;
+  /** The job's position in the message. */
+  readonly index: number;
+  /** Look harder for what cannot be sent (after a message failed to send). */
+  readonly thorough?: boolean;
+}
+
+/**
+ * Prepares `job` (function id `fnId`) for a worker, or returns 'shared' when one of its
+ * arguments is also an argument of an earlier job of the same message: one structured-clone
+ * graph would then give both jobs the same object, so the job must go in another message.
+ */
+export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): OutgoingJob | 'shared' {
   const transferList: Movable[] = [];
   let unsendable: Map<number, SerializationError> | undefined;
+  let shared = false;
+  const failure = (problem: string): SerializationError =>
+    new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${problem}`);
+  const check = { sharedMemory: place.threads, owners: place.owners, owner: place.index, thorough: place.thorough ?? false };
   // Returns the argument as it will be sent, or `undefined` after recording why it cannot be.
   const prepare = (arg: unknown, callIndex: number, argIndex: number): unknown => {
     const { value, move } = unwrapTransfer(arg);
-    if (move && threads) transferList.push(move);
-    const problem = findUnsendable(value, `argument ${argIndex}`, { sharedMemory: threads });
+    if (move && place.threads && !transferList.includes(move)) transferList.push(move);
+    const problem = findUnsendable(value, `argument ${argIndex}`, check);
     if (!problem) return value;
-    (unsendable ??= new Map()).set(callIndex, new SerializationError(`Cannot send the task's arguments to a worker: ${problem}`));
+    if (problem === SHARED_WITH_ANOTHER_JOB) shared = true;
+    else (unsendable ??= new Map()).set(callIndex, failure(problem));
     return undefined;
   };
   let request: JobRequest;
@@ -45,11 +67,42 @@ export function toOutgoingJob(fnId: number, job: Job, threads: boolean): Outgoin
     const items = mapIfChanged(job.items, (item, i) => prepare(item, i, 0));
     request = { fnId, items };
   } else {
-    const calls = mapIfChanged(job.calls, (args, i) => mapIfChanged(args, (arg, a) => prepare(arg, i, a)));
+    const calls = mapIfChanged(job.calls, (args, i) => prepareArgs(args, i, prepare, (problem) => {
+      (unsendable ??= new Map()).set(i, failure(problem));
+    }));
     request = { fnId, calls: unsendable ? calls.map((args, i) => (unsendable!.has(i) ? [] : args)) : calls };
   }
+  if (shared) return 'shared';
   if (unsendable) request = { ...request, skip: [...unsendable.keys()] };
   return { request, unsendable, transferList };
+}
+
+/** How an error names the call: `square(…)`, or `a task(…)` for an anonymous function. */
+export function callName(job: Job): string {
+  const name = typeof job.fn.name === 'string' && job.fn.name !== '' ? job.fn.name : 'an anonymous task';
+  return `${name}(…)`;
+}
+
+/**
+ * One call's argument list as it will be sent. The list itself must be a plain array: a Proxy
+ * (or an array with a getter for an index) would fail the whole message when cloned.
+ */
+function prepareArgs(
+  args: readonly unknown[],
+  callIndex: number,
+  prepare: (arg: unknown, callIndex: number, argIndex: number) => unknown,
+  refuse: (problem: string) => void,
+): readonly unknown[] {
+  if (types.isProxy(args)) {
+    refuse('the argument list is a Proxy; pass a plain array of arguments');
+    return [];
+  }
+  try {
+    return mapIfChanged(args, (arg, a) => prepare(arg, callIndex, a));
+  } catch (error) {
+    refuse(`the argument list cannot be read (${error instanceof Error ? error.message : String(error)}); pass a plain array of arguments`);
+    return [];
+  }
 }
 
 /** Like Array.map, but returns the array itself when nothing changed: the common case allocates nothing. */

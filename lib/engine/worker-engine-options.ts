@@ -38,6 +38,9 @@ export interface WorkerEngineOptions {
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
   /** Prefix of worker names: `${prefix}-${n}`. Default 'PoolWorker'. */
   workerNamePrefix?: string;
-  /** Builds the error that fails tasks once an initializer has thrown. */
-  brokenError?: (cause: unknown) => Error;
+  /**
+   * Builds the error that fails tasks once the pool is broken (an initializer threw, a task
+   * module failed to load, workers keep dying at start-up). `message` says which.
+   */
+  brokenError?: (cause: unknown, message: string) => Error;
 }

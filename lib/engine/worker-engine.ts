@@ -18,7 +18,7 @@ import type { FunctionSpec, JobRequest, WorkerResponse } from '../worker/protoco
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
-import { toOutcomes, toOutgoingJob } from './job-message.js';
+import { callName, toOutcomes, toOutgoingJob } from './job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
@@ -34,8 +34,8 @@ const LONG_JOB_MS = 20;
 /** A batch of short jobs should take about this long, so message costs are amortised. */
 const TARGET_BATCH_MS = 2;
 const DEFAULT_MAX_BATCH = 256;
-/** How long a rejected message waits for its worker's exit before it is called a send failure. */
-const EXIT_GRACE_MS = 1000;
+/** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
+const MAX_START_FAILURES = 3;
 
 /** Jobs sent together in one message to one worker. */
 interface Batch {
@@ -76,12 +76,16 @@ export class WorkerEngine implements Engine {
   private readonly queue = new JobQueue();
   /** Jobs already given back once: if their next worker dies too, they fail (no crash loops). */
   private readonly givenBack = new WeakSet<Job>();
+  /** Jobs whose message could not be sent: each is sent again alone (see onBatchRejected). */
+  private readonly sendAlone = new WeakSet<Job>();
   private readonly slots = new Set<Slot>();
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
   private readonly maxBatch: number;
   private nextWorkerNumber = 1;
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenError: Error | undefined;
+  /** Workers in a row that died before finishing start-up (see onStartFailure). */
+  private startFailures = 0;
   /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
   private msPerJob: number | undefined;
 
@@ -177,14 +181,21 @@ export class WorkerEngine implements Engine {
       .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress })
       .then((response) => {
         if (response.type === 'init' && response.error) {
-          this.breakPool(decodeThrown(response.error));
+          const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
+          this.breakPool(decodeThrown(response.error), `${what}, so the pool cannot run tasks; see the cause`);
         } else {
           slot.initialized = true;
+          this.startFailures = 0;
           this.pumpSoon.schedule();
         }
       })
-      // A worker that dies during init is reported through its exit.
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // A worker that dies during init is reported through its exit; anything else means the
+        // init message itself could not be sent: the initargs can never reach a worker.
+        if (slot.handle.diedOf(error)) return;
+        const cause = new SerializationError(`Cannot send the initargs to a worker: ${describeSendError(error)}`);
+        this.breakPool(cause, 'The initargs cannot be sent to a worker, so the pool cannot run tasks; see the cause');
+      });
   }
 
   private onWorkerExit(slot: Slot, exit: WorkerExit): void {
@@ -195,14 +206,26 @@ export class WorkerEngine implements Engine {
       const error = new WorkerLostError(exit.exitCode, exit.signal, exit.cause === undefined ? undefined : { cause: exit.cause });
       const lost = this.failOrGiveBack(batches, slot, error);
       this.events.emit('workerExit', { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost });
-      // A worker that dies while initializing would die again: CPython's Pool restarts it
-      // forever (a hang); we break the pool instead.
-      if (!slot.initialized) this.breakPool(error);
+      if (!slot.initialized) this.onStartFailure(error);
       else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
     }
     this.pumpSoon.schedule();
     this.stopIdleWorkersIfDone();
     if (this.slots.size === 0 && this.queue.size === 0) this.events.emit('idle');
+  }
+
+  /**
+   * A worker died before it finished starting (killed from outside, out of memory, or its
+   * initializer or task module exited the process). Start-up deaths are retried; one that keeps
+   * happening would happen forever (CPython's Pool restarts such workers without end, a hang),
+   * so after MAX_START_FAILURES in a row the pool is broken, with the last death as the cause.
+   */
+  private onStartFailure(error: WorkerLostError): void {
+    if (++this.startFailures >= MAX_START_FAILURES) {
+      this.breakPool(error, `${MAX_START_FAILURES} workers in a row exited while starting (loading task modules or running the initializer), so the pool cannot run tasks; see the cause`);
+    } else if (this.engineState === 'running' || this.queue.size > 0) {
+      this.startWorker();
+    }
   }
 
   /**
@@ -238,11 +261,10 @@ export class WorkerEngine implements Engine {
     for (const slot of this.slots) void slot.handle.terminate();
   }
 
-  private breakPool(cause: unknown): void {
+  private breakPool(cause: unknown, message: string): void {
     if (this.brokenError) return;
-    const makeError = this.options.brokenError ??
-      ((c: unknown) => new BrokenProcessPool('A worker initializer failed, so the pool cannot run tasks; see the cause', { cause: c }));
-    this.brokenError = makeError(cause);
+    const makeError = this.options.brokenError ?? ((c: unknown, m: string) => new BrokenProcessPool(m, { cause: c }));
+    this.brokenError = makeError(cause, message);
     this.failEverything(this.brokenError);
     for (const slot of this.slots) void slot.handle.terminate();
   }
@@ -302,7 +324,13 @@ export class WorkerEngine implements Engine {
     while (jobs.length < size) {
       const job = this.queue.shift();
       if (!job) break;
+      // A job whose message once failed to send goes alone, so only its own fault fails it.
+      if (this.sendAlone.has(job) && jobs.length > 0) {
+        this.queue.pushFront(job);
+        break;
+      }
       jobs.push(job);
+      if (this.sendAlone.has(job)) break;
     }
     return jobs;
   }
@@ -313,7 +341,10 @@ export class WorkerEngine implements Engine {
     const sent: Job[] = [];
     const unsendable: (Map<number, SerializationError> | undefined)[] = [];
     const transferList: Movable[] = [];
-    for (const job of jobs) {
+    const owners = new Map<object, number>();
+    const threads = this.options.runtime !== 'process';
+    for (let k = 0; k < jobs.length; k++) {
+      const job = jobs[k]!;
       let registered: RegisteredFunction;
       try {
         registered = describeFunction(job.fn);
@@ -321,11 +352,16 @@ export class WorkerEngine implements Engine {
         job.fail(error);
         continue;
       }
+      const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
+      if (outgoing === 'shared') {
+        // Give this job and the rest back: they go in the next message, with their own copies.
+        for (const rest of jobs.slice(k)) this.queue.pushFront(rest);
+        break;
+      }
       if (!slot.knownFns.has(registered.id) && !fns.some(([id]) => id === registered.id)) fns.push([registered.id, registered.spec]);
-      const outgoing = toOutgoingJob(registered.id, job, this.options.runtime !== 'process');
       requests.push(outgoing.request);
       unsendable.push(outgoing.unsendable);
-      transferList.push(...outgoing.transferList);
+      for (const move of outgoing.transferList) if (!transferList.includes(move)) transferList.push(move);
       sent.push(job);
     }
     if (sent.length === 0) return;
@@ -358,18 +394,25 @@ export class WorkerEngine implements Engine {
   }
 
   /**
-   * A rejected message means the worker is dying (its exit fails the batch) or, rarely, the
-   * message could not be sent at all. Only if the worker is still alive after a grace period is
-   * it a send failure: then the batch's jobs fail with SerializationError and were never run.
+   * A rejected message means the worker died (its exit settles the batch) or the message could
+   * not be sent at all: tinypool rejects at once when serialising it throws, and then nothing
+   * reached the worker. Each job of an unsent message is tried again in a message of its own,
+   * so a value that cannot be sent fails only the job that holds it.
    */
   private onBatchRejected(slot: Slot, batch: Batch, error: unknown): void {
-    const timer = setTimeout(() => {
-      if (!slot.inFlight.delete(batch)) return;
-      const failure = new SerializationError(`The task could not be sent to a worker: ${error instanceof Error ? error.message : String(error)}`);
-      for (const job of batch.jobs) job.fail(failure);
-      this.afterBatch(slot);
-    }, EXIT_GRACE_MS);
-    void slot.handle.exited.then(() => clearTimeout(timer));
+    if (!slot.inFlight.has(batch) || slot.handle.diedOf(error)) return;
+    slot.inFlight.delete(batch);
+    slot.assigned -= batch.jobs.length; // never ran: they do not count toward maxtasksperchild
+    if (batch.jobs.length === 1 && this.sendAlone.has(batch.jobs[0]!)) {
+      const job = batch.jobs[0]!;
+      job.fail(new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${describeSendError(error)}`));
+    } else {
+      for (const job of batch.jobs) {
+        this.sendAlone.add(job);
+        this.queue.pushFront(job);
+      }
+    }
+    this.afterBatch(slot);
   }
 
   private afterBatch(slot: Slot): void {
@@ -382,5 +425,14 @@ export class WorkerEngine implements Engine {
   private measure(elapsedMs: number, jobCount: number): void {
     const sample = elapsedMs / jobCount;
     this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
+  }
+}
+
+/** What serialising a message threw, as text (it may be a DataCloneError or a getter's error). */
+function describeSendError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'the value could not be serialised';
   }
 }

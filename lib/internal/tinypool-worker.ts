@@ -62,6 +62,8 @@ export class WorkerHandle {
   private terminating = false;
   private hasExited = false;
   private lastError: unknown;
+  /** Errors the worker reported as it died (see diedOf). */
+  private readonly deathErrors = new Set<unknown>();
 
   constructor(options: WorkerHandleOptions) {
     this.pool = new Tinypool({
@@ -82,13 +84,14 @@ export class WorkerHandle {
     });
     const worker = this.pool.threads[0];
     if (!worker) throw new Error('pypool internal error: tinypool started no worker');
-    // A worker thread that dies of an error (out of memory, an uncaught error in a timer) reports
-    // it here; tinypool hands it only to the tasks in flight, so keep it as the exit's cause.
-    if (options.runtime !== 'process') {
-      worker.on('error', (error: unknown) => {
-        this.lastError ??= error;
-      });
-    }
+    // A worker that dies reports it here first (a thread: the error it died of; a child process:
+    // tinypool's "Worker exited unexpectedly"), and tinypool rejects the messages in flight with
+    // that same error. Registered after tinypool's own listener, so by the time a rejection is
+    // handled the error is known to be a death, not a message that could not be sent.
+    worker.on('error', (error: unknown) => {
+      this.deathErrors.add(error);
+      if (options.runtime !== 'process') this.lastError ??= error;
+    });
     this.id = worker.threadId;
     this.exited = new Promise<WorkerExit>((resolve) => {
       worker.once('exit', (code: number | null, signal?: string | null) => {
@@ -107,6 +110,14 @@ export class WorkerHandle {
   /** True once the worker has exited or is being terminated. */
   get isGone(): boolean {
     return this.hasExited || this.terminating;
+  }
+
+  /**
+   * True when `error`, a rejection of `run()`, came from the worker's death (or its termination)
+   * rather than from a message that could not be serialised and so was never sent.
+   */
+  diedOf(error: unknown): boolean {
+    return this.isGone || this.deathErrors.has(error);
   }
 
   /**
@@ -135,7 +146,8 @@ export class WorkerHandle {
  */
 export function movableAnswer<T extends object>(answer: T, list: readonly Movable[]): T {
   if (list.length === 0) return answer;
-  const wrapper = { [kTransferable]: [...list], [kValue]: answer };
+  // No prototype: the answer crosses an `await`, and a task may have defined Object.prototype.then.
+  const wrapper = Object.assign(Object.create(null) as object, { [kTransferable]: [...list], [kValue]: answer });
   markMovable(wrapper);
   return wrapper as unknown as T;
 }

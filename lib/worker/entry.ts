@@ -24,6 +24,8 @@ const globals = globalThis as Record<string, unknown>;
 globals.require ??= createRequire(`${process.cwd()}/`);
 
 const inThread = !isMainThread;
+// Kept from start-up: a task may replace the global (the loop must not depend on it).
+const { setImmediate } = globalThis;
 const functions = new Map<number, CompiledFunction>();
 let queue: Promise<unknown> = Promise.resolve();
 let initFailed = false;
@@ -55,22 +57,24 @@ function afterResponseSent(): Promise<void> {
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   setWorkerName(request.name);
   progress = request.progress;
+  let stage: 'modules' | 'initializer' = 'modules';
   try {
     for (const url of request.modules) await loadTaskModule(url);
+    stage = 'initializer';
     if (request.initializer) {
       const initializer = compileFunction(request.initializer);
       await initializer.fn(...request.initargs);
     }
-    return { type: 'init' };
+    return bare({ type: 'init' });
   } catch (error) {
     initFailed = true;
-    return { type: 'init', error: encodeThrown(error) };
+    return bare({ type: 'init', error: encodeThrown(error), stage });
   }
 }
 
 async function run(request: RunRequest): Promise<WorkerResponse> {
   // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
-  if (initFailed) return { type: 'run', jobs: [], ms: 0 };
+  if (initFailed) return bare({ type: 'run', jobs: [], ms: 0 });
   for (const [id, spec] of request.fns) {
     if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
@@ -85,7 +89,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     }
     jobs.push(await runJob(request.jobs[i]!, moving));
   }
-  return movableAnswer({ type: 'run', jobs, ms: performance.now() - started }, moving);
+  return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started }), moving);
 }
 
 /** Runs one job; buffers its results marked with transfer() are added to `moving`. */
@@ -95,6 +99,7 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
   const count = items ? items.length : calls!.length;
   const values: unknown[] = new Array(count);
   let errors: (EncodedThrown | undefined)[] | undefined;
+  let moved: Set<number> | undefined;
   const skip = job.skip ? new Set(job.skip) : undefined;
   for (let i = 0; i < count; i++) {
     if (skip?.has(i)) continue;
@@ -106,7 +111,10 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
         const unwrapped = unwrapTransfer(value);
         value = unwrapped.value;
         // Only threads can move memory; between processes the buffer is copied.
-        if (unwrapped.move && inThread) moving.push(unwrapped.move);
+        if (unwrapped.move && inThread) {
+          moving.push(unwrapped.move);
+          (moved ??= new Set()).add(i);
+        }
       }
       const problem = findUnsendable(value, 'the result');
       if (problem) throw encodingError(problem);
@@ -116,12 +124,86 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
       errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(explainMissingVariable(thrown, compiled));
     }
   }
-  if (errors) return { values, errors };
-  return { values: asNumbers(values) ?? values };
+  return sealAnswer(values, errors, moved);
 }
 
+/**
+ * The job's answer, made safe to send. The pre-send check above misses a few things structured
+ * clone refuses (named properties of arrays, values a getter returns only on the second read):
+ * one such value must fail its own call, not kill the worker with every answer of the message.
+ * So an answer holding objects is trial-cloned (in the worker, off the main thread); when that
+ * fails, each call is tried alone and the ones that fail become MaybeEncodingError.
+ */
+function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | undefined, moved: Set<number> | undefined): JobResponse {
+  if (!errors) {
+    const numbers = asNumbers(values);
+    if (numbers) return bare({ values: numbers });
+  }
+  if (!holdsObjects(values, errors) || clones(values, errors, moved)) return bare(errors ? { values, errors } : { values });
+  const fixed: (EncodedThrown | undefined)[] = errors ?? [];
+  for (let i = 0; i < values.length; i++) {
+    if (moved?.has(i)) continue;
+    if (errors?.[i] !== undefined && !clones([], [errors[i]], undefined)) fixed[i] = encodingError(`the thrown value of call ${i} could not be sent back`).encoded;
+    else if (errors?.[i] === undefined && !clones([values[i]], undefined, undefined)) {
+      const problem = findUnsendable(values[i], 'the result', { thorough: true });
+      fixed[i] = encodingError(problem ?? `the result cannot be serialised (${cloneFailure(values[i])})`).encoded;
+      values[i] = undefined;
+    }
+  }
+  return bare({ values, errors: fixed });
+}
+
+function holdsObjects(values: readonly unknown[], errors: readonly unknown[] | undefined): boolean {
+  if (errors) return true;
+  for (const value of values) if (typeof value === 'object' && value !== null) return true;
+  return false;
+}
+
+/** Whether the answer would survive structured clone (moved buffers are left out of the trial). */
+function clones(values: readonly unknown[], errors: readonly unknown[] | undefined, moved: Set<number> | undefined): boolean {
+  try {
+    structuredClone(moved ? values.map((value, i) => (moved.has(i) ? undefined : value)) : values);
+    if (errors) structuredClone(errors);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function cloneFailure(value: unknown): string {
+  try {
+    structuredClone(value);
+    return 'unknown reason';
+  } catch (error) {
+    try {
+      return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    } catch {
+      return 'unprintable error';
+    }
+  }
+}
+
+/**
+ * An object without a prototype. Values that cross an `await` are checked for a `then` method;
+ * a task that defines `Object.prototype.then` would otherwise capture every answer.
+ */
+function bare<T extends object>(value: T): T {
+  return Object.assign(Object.create(null) as T, value);
+}
+
+/**
+ * True for promises and objects with a `then` of their own class. A `then` inherited from
+ * `Object.prototype` (a task may define one) does not make every result a thenable.
+ */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  if (value instanceof Promise) return true;
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const then = (value as { then?: unknown }).then;
+  return typeof then === 'function' && then !== OBJECT_THEN();
+}
+
+function OBJECT_THEN(): unknown {
+  return (Object.prototype as { then?: unknown }).then;
 }
 
 /** Wraps a result that cannot be sent, so it is reported as MaybeEncodingError in the caller. */

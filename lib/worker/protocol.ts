@@ -88,6 +88,7 @@ export interface JobResponse {
 }
 
 export type WorkerResponse =
-  | { readonly type: 'init'; readonly error?: EncodedThrown }
+  /** `stage`: what failed, loading the task modules or running the initializer. */
+  | { readonly type: 'init'; readonly error?: EncodedThrown; readonly stage?: 'modules' | 'initializer' }
   /** `ms`: how long the worker spent running the batch (for batch sizing). */
   | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number };

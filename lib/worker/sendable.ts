@@ -30,84 +30,197 @@ const CLONEABLE_PROTOTYPES: ReadonlySet<object | null> = new Set<object | null>(
 ]);
 
 /**
+ * How deep a value may nest. Structured clone and Node's advanced serialization recurse once per
+ * level, and the receiving side overflows its stack somewhere between 1,500 and 2,500 levels
+ * (measured on Node 20: a worker thread's answer is then dropped without a word, a child
+ * process's crashes the main process). CPython's pickle stops even earlier (RecursionError).
+ */
+export const MAX_DEPTH = 1000;
+
+/**
+ * Returned (as the problem) when a value is also part of another job of the same message: the
+ * engine then sends that job in a later message, so every job gets its own copy of its
+ * arguments, as CPython pickles each task separately.
+ */
+export const SHARED_WITH_ANOTHER_JOB = 'shared with another job of the same message';
+
+/** Options of {@link findUnsendable}. */
+export interface SendCheckOptions {
+  /**
+   * Whether SharedArrayBuffers may be sent (worker threads: yes; child processes: no, Node's
+   * advanced serialization cannot send them). Defaults to what the current worker can do.
+   */
+  readonly sharedMemory?: boolean;
+  /**
+   * Objects already claimed by jobs of the message being built, by job number: a value reached
+   * from two jobs is reported as {@link SHARED_WITH_ANOTHER_JOB}.
+   */
+  readonly owners?: Map<object, number>;
+  /** This job's number in `owners`. */
+  readonly owner?: number;
+  /** Also look at named properties of arrays (slow on big arrays: for diagnosing a failed send). */
+  readonly thorough?: boolean;
+}
+
+/**
  * Inside a child-process worker, results and errors travel by Node's advanced serialization,
  * which cannot send SharedArrayBuffers; worker threads can.
  */
 const SHARED_MEMORY_BY_DEFAULT = !(isMainThread && typeof process.send === 'function');
-/** Whether the current check allows SharedArrayBuffers (set for the duration of one call). */
-let sharedMemoryAllowed = SHARED_MEMORY_BY_DEFAULT;
+
+/** The state of one check. */
+interface Walk {
+  readonly sharedMemory: boolean;
+  readonly owners: Map<object, number>;
+  readonly owner: number;
+  readonly thorough: boolean;
+}
 
 /**
  * Returns `undefined` when `value` can be sent, or a sentence saying what cannot be sent and
- * where (`label` names the root, e.g. "argument 1"). Pass `sharedMemory: false` when the value
- * crosses to or from a child process: Node's advanced serialization cannot send a
- * SharedArrayBuffer, and the failure would otherwise surface as an uncaught exception.
+ * where (`label` names the root, e.g. "argument 1"), or {@link SHARED_WITH_ANOTHER_JOB}.
+ * Never throws: a getter or Proxy trap that throws is reported as a problem.
  */
-export function findUnsendable(value: unknown, label: string, options?: { sharedMemory?: boolean }): string | undefined {
+export function findUnsendable(value: unknown, label: string, options?: SendCheckOptions): string | undefined {
   const kind = typeof value;
   if (kind !== 'object' && kind !== 'function' && kind !== 'symbol') return undefined;
   if (value === null) return undefined;
-  sharedMemoryAllowed = options?.sharedMemory ?? SHARED_MEMORY_BY_DEFAULT;
+  const walk: Walk = {
+    sharedMemory: options?.sharedMemory ?? SHARED_MEMORY_BY_DEFAULT,
+    owners: options?.owners ?? new Map(),
+    owner: options?.owner ?? 0,
+    thorough: options?.thorough ?? false,
+  };
   try {
-    return inspect(value, label, new Set());
+    return inspect(value, label, walk, 0);
   } catch (error) {
     // A getter (or Proxy trap) that throws: structured clone would throw the same way.
-    return `${label} cannot be read for sending (${error instanceof Error ? error.message : String(error)}); send plain data instead`;
-  } finally {
-    sharedMemoryAllowed = SHARED_MEMORY_BY_DEFAULT;
+    return `${label} cannot be read for sending (${errorText(error)}); send plain data instead`;
   }
 }
 
-function inspect(value: unknown, path: string, seen: Set<object>): string | undefined {
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'an unprintable error';
+  }
+}
+
+function inspect(value: unknown, path: string, walk: Walk, depth: number): string | undefined {
   switch (typeof value) {
     case 'function':
       return `${path} is a function (${value.name || 'anonymous'}); functions cannot be sent to or from a worker`;
     case 'symbol':
       return `${path} is a symbol; symbols cannot be sent to or from a worker`;
-    case 'object':
-      if (value === null || seen.has(value)) return undefined;
-      seen.add(value);
-      return inspectObject(value, path, seen);
+    case 'object': {
+      if (value === null) return undefined;
+      if (depth > MAX_DEPTH) return `${shorten(path)} is nested more than ${MAX_DEPTH} levels deep, more than a worker message can carry; flatten it (e.g. a linked list into an array)`;
+      const claimed = claim(value, walk);
+      if (claimed !== 'new') return claimed === 'other' ? SHARED_WITH_ANOTHER_JOB : undefined;
+      return inspectObject(value, path, walk, depth);
+    }
     default:
       return undefined;
   }
 }
 
-function inspectObject(value: object, path: string, seen: Set<object>): string | undefined {
-  if (!sharedMemoryAllowed && value instanceof SharedArrayBuffer) {
+/** Records that this job holds `object`: 'new', 'seen' (by this job) or 'other' (another job). */
+function claim(object: object, walk: Walk): 'new' | 'seen' | 'other' {
+  const owner = walk.owners.get(object);
+  if (owner === undefined) {
+    walk.owners.set(object, walk.owner);
+    return 'new';
+  }
+  return owner === walk.owner ? 'seen' : 'other';
+}
+
+/** Keeps a message readable when the path of a deep value is thousands of characters long. */
+function shorten(path: string): string {
+  return path.length <= 80 ? path : `${path.slice(0, 60)}…${path.slice(-16)}`;
+}
+
+function inspectObject(value: object, path: string, walk: Walk, depth: number): string | undefined {
+  if (types.isProxy(value)) return `${path} is a Proxy; proxies cannot be sent to or from a worker`;
+  if (value instanceof SharedArrayBuffer) {
+    if (walk.sharedMemory) return undefined;
     return `${path} is a SharedArrayBuffer, which cannot be sent to or from a child process (runtime: 'process'); use runtime: 'thread' or copy it into an ArrayBuffer`;
   }
-  if (types.isProxy(value)) return `${path} is a Proxy; proxies cannot be sent to or from a worker`;
-  if (ArrayBuffer.isView(value) || value instanceof Error) return undefined;
+  if (value instanceof ArrayBuffer) return isDetached(value) ? detachedMessage(path) : undefined;
+  if (ArrayBuffer.isView(value)) return inspectView(value, path, walk, depth);
+  if (value instanceof Error) return inspectError(value, path, walk, depth);
   const proto: object | null = Object.getPrototypeOf(value);
   if (!CLONEABLE_PROTOTYPES.has(proto) && hasBehaviour(proto)) {
     const className = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
     return `${path} is an instance of ${className}, whose methods would be lost; send plain data (e.g. an object of its fields) instead`;
   }
-  if (value instanceof Map) return inspectEntries(value, path, seen);
-  if (value instanceof Set) return inspectList([...value], `${path}(set item)`, seen);
-  if (Array.isArray(value)) return inspectList(value, path, seen);
+  if (value instanceof Map) return inspectEntries(value, path, walk, depth);
+  if (value instanceof Set) return inspectList([...value], `${path}(set item)`, walk, depth);
+  if (Array.isArray(value)) return inspectList(value, path, walk, depth) ?? (walk.thorough ? inspectNamedKeys(value, path, walk, depth) : undefined);
   for (const key of Object.keys(value)) {
-    const problem = inspect((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+    const problem = inspect((value as Record<string, unknown>)[key], `${path}.${key}`, walk, depth + 1);
     if (problem) return problem;
   }
   return undefined;
 }
 
-function inspectList(list: readonly unknown[], path: string, seen: Set<object>): string | undefined {
+/** A view shares its buffer: two jobs holding views on one buffer share memory. */
+function inspectView(view: ArrayBufferView, path: string, walk: Walk, depth: number): string | undefined {
+  const buffer = view.buffer;
+  if (buffer instanceof SharedArrayBuffer) return inspectObject(buffer, `${path}.buffer`, walk, depth);
+  const claimed = claim(buffer, walk);
+  if (claimed === 'other') return SHARED_WITH_ANOTHER_JOB;
+  return isDetached(buffer) ? detachedMessage(path) : undefined;
+}
+
+/** Structured clone sends an error's name, message, stack and `cause` (not its other properties). */
+function inspectError(error: Error, path: string, walk: Walk, depth: number): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(error, 'cause')) return undefined;
+  return inspect((error as { cause?: unknown }).cause, `${path}.cause`, walk, depth + 1);
+}
+
+/**
+ * Node 20 has no `ArrayBuffer.prototype.detached`. A detached buffer has length 0, and cloning
+ * an empty buffer costs nothing, so only empty buffers are tried.
+ */
+function isDetached(buffer: ArrayBuffer): boolean {
+  if (buffer.byteLength !== 0) return false;
+  try {
+    structuredClone(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function detachedMessage(path: string): string {
+  return `${path} uses an ArrayBuffer that was moved away (detached, e.g. by transfer() in another task); send a copy instead`;
+}
+
+function inspectList(list: readonly unknown[], path: string, walk: Walk, depth: number): string | undefined {
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     // Fast path: most items of big arrays are primitives.
     if (item === null || (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')) continue;
-    const problem = inspect(item, `${path}[${i}]`, seen);
+    const problem = inspect(item, `${path}[${i}]`, walk, depth + 1);
     if (problem) return problem;
   }
   return undefined;
 }
 
-function inspectEntries(map: Map<unknown, unknown>, path: string, seen: Set<object>): string | undefined {
+/** Named (non-index) properties of an array, which structured clone sends too. */
+function inspectNamedKeys(list: readonly unknown[], path: string, walk: Walk, depth: number): string | undefined {
+  for (const key of Object.keys(list)) {
+    if (/^\d+$/.test(key)) continue;
+    const problem = inspect((list as unknown as Record<string, unknown>)[key], `${path}.${key}`, walk, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function inspectEntries(map: Map<unknown, unknown>, path: string, walk: Walk, depth: number): string | undefined {
   for (const [key, item] of map) {
-    const problem = inspect(key, `${path}(map key)`, seen) ?? inspect(item, `${path}.get(${String(key)})`, seen);
+    const problem = inspect(key, `${path}(map key)`, walk, depth + 1) ?? inspect(item, `${path}.get(${String(key)})`, walk, depth + 1);
     if (problem) return problem;
   }
   return undefined;
