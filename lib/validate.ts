@@ -196,7 +196,7 @@ export function unknownOption(key: string, known: readonly string[], what: strin
 
 /**
  * The known name closest to `key` (edit distance ignoring case and underscores, at most a
- * third of the name's length, at least 2), or `undefined` when nothing is close. On a tie the
+ * third of the name's length, at least 2; a prefix counts as 1), or `undefined` when nothing is close. On a tie the
  * first known name wins: lists give the Python (snake_case) name before its camelCase alias.
  */
 export function closestName(key: string, known: readonly string[]): string | undefined {
@@ -204,7 +204,10 @@ export function closestName(key: string, known: readonly string[]): string | und
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
   for (const name of known) {
-    const distance = editDistance(wanted, normalizeName(name));
+    const candidate = normalizeName(name);
+    // A truncated name (`chunk` for `chunksize`) counts as one typo.
+    const truncated = wanted.length >= 3 && (candidate.startsWith(wanted) || wanted.startsWith(candidate));
+    const distance = truncated ? 1 : editDistance(wanted, candidate);
     if (distance < bestDistance) {
       best = name;
       bestDistance = distance;
