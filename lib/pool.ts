@@ -11,8 +11,18 @@ import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { ApplyJob, ChunkJob } from './pool-jobs.js';
-import { argumentList, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
-import { describe } from './timeout.js';
+import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
+import {
+  argumentList,
+  brokenPoolError,
+  checkOptionKeys,
+  checkSendableInitargs,
+  formatValue,
+  poolNotRunning,
+  optionalFunction,
+  positiveInteger,
+  requireFunction,
+} from './validate.js';
 
 /**
  * Events a pool emits (it is an eventemitter3 `EventEmitter`).
@@ -94,6 +104,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
   protected createEngine(options: ResolvedPoolOptions): Engine {
+    // Arguments the workers could not receive would stop every worker from starting.
+    checkSendableInitargs(options.initargs, options.runtime);
     return new WorkerEngine({
       processes: options.processes,
       initializer: options.initializer,
@@ -102,6 +114,7 @@ export class Pool extends EventEmitter<PoolEvents> {
       runtime: options.runtime,
       modules: options.modules,
       resourceLimits: options.resourceLimits,
+      brokenError: (cause) => brokenPoolError('process', cause),
     });
   }
 
@@ -158,8 +171,8 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkRunning();
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks));
-    this.engine.submit(new ApplyJob(fn, callArgs, result));
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'));
+    this.engine.submit(new ApplyJob(this.taskFunction(fn), callArgs, result));
     return result;
   }
 
@@ -372,13 +385,17 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Throws PoolStateError unless the pool accepts work. */
   protected checkRunning(): void {
-    if (this.engine.state !== 'running') throw new PoolStateError('Pool not running');
+    if (this.engine.state !== 'running') throw poolNotRunning();
   }
 
   /** @internal Throws TypeError for a task function that can never run. */
   protected checkFunction(fn: unknown): void {
-    if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${describe(fn)}`);
-    this.engine.checkFunction?.(fn as TaskFunction);
+    this.engine.checkFunction?.(requireFunction(fn, 'the task function'));
+  }
+
+  /** @internal The function the engine runs for `fn`; ThreadPool marks its tasks as its own. */
+  protected taskFunction<F extends TaskFunction>(fn: F): TaskFunction {
+    return fn;
   }
 
   private submitIMap<R>(
@@ -389,9 +406,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): IMapIterator<R> {
     this.checkRunning();
     this.checkFunction(fn);
+    checkOptionKeys(chunksizeOrOptions, IMAP_KEYS, ordered ? 'imap' : 'imap_unordered');
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, fn, iterable, { chunksize, buffersize: options.buffersize, ordered });
+    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered });
   }
 
   private submitMap<R>(
@@ -402,14 +420,17 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): MapResult<R> {
     this.checkRunning();
     this.checkFunction(fn);
+    const method = star ? 'starmap_async' : 'map_async';
+    checkOptionKeys(chunksizeOrOptions, MAP_ASYNC_KEYS, method);
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const items = toArray(iterable);
     if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
     const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
     const chunkCount = Math.ceil(items.length / chunksize);
-    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options));
+    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options, MAP_ASYNC_KEYS, method));
+    const task = this.taskFunction(fn);
     for (let start = 0; start < items.length; start += chunksize) {
-      this.engine.submit(new ChunkJob(fn, items.slice(start, start + chunksize), star, start, result));
+      this.engine.submit(new ChunkJob(task, items.slice(start, start + chunksize), star, start, result));
     }
     return result;
   }
@@ -425,25 +446,26 @@ export function defaultChunksize(itemCount: number, workers: number): number {
  * @throws RangeError when below 1 (CPython silently returns Nones), TypeError when not an integer.
  */
 export function checkChunksize(chunksize: unknown): number {
-  if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) throw new TypeError(`chunksize must be an integer, got ${describe(chunksize)}`);
-  if (chunksize < 1) throw new RangeError(`chunksize must be at least 1, got ${chunksize}`);
-  return chunksize;
+  return positiveInteger(chunksize, 'chunksize', NaN);
 }
+
+/** Options of apply_async, map_async / starmap_async and imap / imap_unordered. */
+const CALLBACK_KEYS = ['callback', 'error_callback'];
+const MAP_ASYNC_KEYS = ['chunksize', ...CALLBACK_KEYS];
+const IMAP_KEYS = ['chunksize', 'buffersize'];
 
 function toArray(iterable: Iterable<unknown>): unknown[] {
   if (Array.isArray(iterable)) return iterable;
   if (iterable == null || typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`the iterable must be iterable (an array, Set, generator...), got ${describe(iterable)}; for async iterables use imap()`);
+    throw new TypeError(`the iterable must be iterable (an array, Set, generator...), got ${formatValue(iterable)}; for async iterables use imap()`);
   }
   return Array.from(iterable);
 }
 
-function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined): ResultCallbacks<T> {
+function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined, known: readonly string[], method: string): ResultCallbacks<T> {
   if (callbacks === undefined || callbacks === null) return {};
-  if (typeof callbacks !== 'object') throw new TypeError(`callbacks must be an object { callback, error_callback }, got ${describe(callbacks)}`);
-  for (const key of ['callback', 'error_callback'] as const) {
-    const cb: unknown = callbacks[key];
-    if (cb != null && typeof cb !== 'function') throw new TypeError(`${key} must be a function, got ${describe(cb)}`);
-  }
+  if (typeof callbacks !== 'object') throw new TypeError(`callbacks must be an object { callback, error_callback }, got ${formatValue(callbacks)}`);
+  checkOptionKeys(callbacks, known, method);
+  for (const key of CALLBACK_KEYS as readonly ('callback' | 'error_callback')[]) optionalFunction(callbacks[key], key);
   return callbacks;
 }

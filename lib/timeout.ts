@@ -4,6 +4,7 @@
  * @module
  * @internal
  */
+import { formatValue } from './validate.js';
 
 /** Largest delay setTimeout accepts; longer waits are treated as "forever". */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -18,21 +19,18 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function timeoutToMs(timeout: number | null | undefined, argName = 'timeout'): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
-    throw new TypeError(`${argName} must be a number of seconds (or undefined to wait forever), got ${describe(timeout)}`);
+    throw new TypeError(`${argName} must be a number of seconds (or undefined to wait forever), got ${formatValue(timeout)}`);
   }
   if (timeout === Infinity) return undefined;
   const ms = Math.max(0, timeout * 1000);
   return ms > MAX_TIMER_MS ? undefined : ms;
 }
 
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'null prototype'})`;
-  return `${typeof value} ${String(value)}`;
-}
+/**
+ * @deprecated Renamed {@link formatValue} (now in lib/validate.ts): `describe` shadowed mocha's
+ * `describe` in specs. Kept only for modules that still import it.
+ */
+export const describe = formatValue;
 
 /**
  * Races `promise` against a deadline. Resolves to `true` when the promise settled in time,

@@ -6,7 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { PoolStateError } from '../errors.js';
 import type { Engine, Job, Outcome, TaskFunction } from '../engine/engine.js';
-import { describe, timeoutToMs } from '../timeout.js';
+import { timeoutToMs } from '../timeout.js';
+import { insideTaskOf } from '../task-owner.js';
+import { argumentList, checkOptionKeys, formatValue, optionalFunction, positiveInteger, requireFunction } from '../validate.js';
 import { Future } from './future.js';
 
 /**
@@ -87,7 +89,12 @@ export abstract class Executor implements AsyncDisposable {
 
   /** Rejects a function the engine could never run. Subclasses add their own checks. */
   protected checkFunction(fn: unknown, method: string): void {
-    if (typeof fn !== 'function') throw new TypeError(`${method}() needs a function, got ${describe(fn)}`);
+    requireFunction(fn, `the function given to ${method}()`);
+  }
+
+  /** The function the engine runs for `fn`; ThreadPoolExecutor marks its tasks as its own. */
+  protected taskFunction(fn: TaskFunction): TaskFunction {
+    return fn;
   }
 
   /** How many calls of `map` go into one job. */
@@ -115,7 +122,7 @@ export abstract class Executor implements AsyncDisposable {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     this.checkFunction(fn, 'submit');
-    return this.#schedule<Awaited<R>>(fn as TaskFunction, [args], deliverOne);
+    return this.#schedule<Awaited<R>>(this.taskFunction(fn as TaskFunction), [args], deliverOne);
   }
 
   /**
@@ -160,10 +167,11 @@ export abstract class Executor implements AsyncDisposable {
     const { iterables, options } = splitMapArguments(iterablesAndOptions);
     const ms = timeoutToMs(options.timeout, 'timeout');
     const deadline = ms === undefined ? undefined : performance.now() + ms;
-    const chunksize = this.mapChunkSize(checkChunksize(options.chunksize));
+    const chunksize = this.mapChunkSize(positiveInteger(options.chunksize, 'chunksize', 1));
+    const task = this.taskFunction(fn as TaskFunction);
     const futures: Future<Outcome[]>[] = [];
     for (const calls of chunks(zip(iterables), chunksize)) {
-      futures.push(this.#schedule<Outcome[]>(fn as TaskFunction, calls, deliverAll));
+      futures.push(this.#schedule<Outcome[]>(task, calls, deliverAll));
     }
     return mapResults(futures, deadline);
   }
@@ -177,13 +185,18 @@ export abstract class Executor implements AsyncDisposable {
    * @param wait - when true, the promise resolves once every running call has finished and
    *   the workers have exited; when false, it resolves at once.
    * @param options - `cancel_futures: true` cancels every future that has not started.
-   * @returns a promise that resolves as described for `wait`.
+   * @returns a promise that resolves as described for `wait`. It rejects with
+   *   {@link PoolStateError} when `wait` is true and the caller is one of this executor's own
+   *   tasks (ThreadPoolExecutor), which would wait for itself forever: the executor is shut
+   *   down all the same. CPython raises `RuntimeError('cannot join current thread')`.
+   * @throws TypeError (as a rejection) for an unknown option, e.g. `cancel_future`.
    * @example
    * ```ts
    * await ex.shutdown(true, { cancel_futures: true });
    * ```
    */
   async shutdown(wait = true, options: ShutdownOptions = {}): Promise<void> {
+    checkOptionKeys(options, SHUTDOWN_KEYS, 'shutdown');
     this.#shutdown = true;
     if (options.cancel_futures ?? options.cancelFutures ?? false) {
       for (const future of [...this.#unfinished]) future.cancel();
@@ -191,6 +204,9 @@ export abstract class Executor implements AsyncDisposable {
     if (!this.#closed) {
       this.#closed = true;
       this.engine.close();
+    }
+    if (wait && insideTaskOf(this)) {
+      throw new PoolStateError('cannot join current thread: shutdown(true) was called from inside a task of this same executor, which would wait for itself forever; call shutdown(false) there, or shutdown(true) from outside its tasks');
     }
     if (wait) await this.engine.join();
   }
@@ -284,23 +300,20 @@ function splitMapArguments(args: readonly (Iterable<unknown> | ExecutorMapOption
     (last === undefined && args.length > 1) || (!isIterable(last) && typeof last === 'object' && last !== null);
   const iterables = (hasOptions ? args.slice(0, -1) : args) as unknown[];
   iterables.forEach((it, i) => {
-    if (!isIterable(it)) throw new TypeError(`map() argument ${i + 2} must be iterable, got ${describe(it)}`);
+    if (!isIterable(it)) throw new TypeError(`map() argument ${i + 2} must be iterable, got ${formatValue(it)}`);
   });
-  return { iterables: iterables as Iterable<unknown>[], options: hasOptions ? ((last ?? {}) as ExecutorMapOptions) : {} };
+  const options = hasOptions ? ((last ?? {}) as ExecutorMapOptions) : {};
+  checkOptionKeys(options, MAP_KEYS, 'executor.map');
+  return { iterables: iterables as Iterable<unknown>[], options };
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
   return value !== null && value !== undefined && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
 
-function checkChunksize(chunksize: number | undefined): number {
-  if (chunksize === undefined) return 1;
-  if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) {
-    throw new TypeError(`chunksize must be an integer, got ${describe(chunksize)}`);
-  }
-  if (chunksize < 1) throw new RangeError('chunksize must be >= 1.');
-  return chunksize;
-}
+/** Options of Executor.map and Executor.shutdown. */
+const MAP_KEYS = ['timeout', 'chunksize'];
+const SHUTDOWN_KEYS = ['cancel_futures', 'cancelFutures'];
 
 /** Python's zip(*iterables): argument lists, stopping at the shortest iterable. */
 function zip(iterables: Iterable<unknown>[]): unknown[][] {
@@ -339,47 +352,37 @@ export interface InitializerOptions {
 }
 
 /**
- * Validates `max_workers`, CPython's way.
- *
- * @internal
- * @throws TypeError when it is not an integer; RangeError when it is below 1.
- */
-export function checkMaxWorkers(value: unknown, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`max_workers must be an integer, got ${describe(value)}`);
-  }
-  if (value <= 0) throw new RangeError('max_workers must be greater than 0');
-  return value;
-}
-
-/**
  * Validates the initializer and its arguments.
  *
  * @internal
  * @throws TypeError when `initializer` is not a function or `initargs` not an array.
  */
 export function checkInitializer(options: InitializerOptions): { initializer: TaskFunction | undefined; initargs: readonly unknown[] } {
-  const { initializer, initargs = [] } = options;
-  if (initializer !== undefined && initializer !== null && typeof initializer !== 'function') {
-    throw new TypeError('initializer must be a callable');
-  }
-  if (!Array.isArray(initargs)) throw new TypeError(`initargs must be an array, got ${describe(initargs)}`);
-  return { initializer: (initializer ?? undefined) as TaskFunction | undefined, initargs };
+  return { initializer: optionalFunction(options.initializer, 'initializer'), initargs: argumentList(options.initargs ?? [], 'initargs') };
 }
 
 /**
  * Splits the constructor arguments `(max_workers?, options?)`, also accepting a single
- * options object holding `max_workers` (Python's keyword argument).
+ * options object holding `max_workers` (Python's keyword argument), and rejects unknown
+ * options (`known` lists the keys of the options object, without `max_workers`).
  *
  * @internal
+ * @throws TypeError for an unknown option, or `max_workers` given twice.
  */
 export function splitConstructorArguments<O extends object>(
   first: number | null | undefined | (O & { max_workers?: number | null; maxWorkers?: number | null }),
   options: O | undefined,
+  known: readonly string[],
+  what: string,
 ): { maxWorkers: unknown; options: O } {
   if (typeof first === 'object' && first !== null) {
+    if (options !== undefined) throw new TypeError(`${what} takes its options once: max_workers was given as an options object, then more options followed`);
+    checkOptionKeys(first, [...known, 'max_workers', 'maxWorkers'], what);
     return { maxWorkers: first.max_workers ?? first.maxWorkers, options: first };
   }
+  if (options !== undefined && options !== null && ('max_workers' in options || 'maxWorkers' in options)) {
+    throw new TypeError(`${what} got max_workers twice: as its first argument and in the options`);
+  }
+  checkOptionKeys(options, known, what);
   return { maxWorkers: first, options: options ?? ({} as O) };
 }

@@ -3,13 +3,15 @@
  *
  * @module
  */
-import { BrokenProcessPool } from '../errors.js';
 import { WorkerEngine } from '../engine/worker-engine.js';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import { cpu_count } from '../process-info.js';
-import { describe } from '../timeout.js';
 import { moduleList } from '../pool-options.js';
-import { Executor, checkInitializer, checkMaxWorkers, splitConstructorArguments, type InitializerOptions } from './executor.js';
+import { MAX_WORKERS, brokenPoolError, checkSendableInitargs, positiveInteger, runtimeOption } from '../validate.js';
+import { Executor, checkInitializer, splitConstructorArguments, type InitializerOptions } from './executor.js';
+
+/** The keys of {@link ProcessPoolExecutorOptions}. */
+const OPTION_KEYS: readonly string[] = ['initializer', 'initargs', 'max_tasks_per_child', 'maxTasksPerChild', 'runtime', 'module'];
 
 /**
  * Options of {@link ProcessPoolExecutor}.
@@ -59,26 +61,31 @@ export class ProcessPoolExecutor extends Executor {
    * @param max_workers - number of workers; default `cpu_count()`. May also be an options
    *   object holding `max_workers`.
    * @param options - `initializer`, `initargs`, `max_tasks_per_child`, `runtime`, `module`.
-   * @throws TypeError when an argument has the wrong type; RangeError when `max_workers < 1`
-   *   or `max_tasks_per_child < 1`.
+   * @throws TypeError when an argument has the wrong type or an option is unknown; RangeError
+   *   when `max_workers` is not in 1..1024 or `max_tasks_per_child < 1`; SerializationError
+   *   when an element of `initargs` cannot be sent to a worker.
    */
   constructor(
     max_workers?: number | null | (ProcessPoolExecutorOptions & { max_workers?: number | null }),
     options?: ProcessPoolExecutorOptions,
   ) {
     super();
-    const args = splitConstructorArguments(max_workers, options);
-    this.max_workers = checkMaxWorkers(args.maxWorkers, cpu_count());
-    const { initializer, initargs } = checkInitializer(args.options);
-    const { runtime = 'thread', module } = args.options;
-    if (runtime !== 'thread' && runtime !== 'process') {
-      throw new TypeError(`runtime must be 'thread' or 'process', got ${describe(runtime)}`);
+    if (typeof options === 'object' && options !== null && 'mp_context' in options) {
+      throw new TypeError("ProcessPoolExecutor has no mp_context option: use runtime: 'thread' (worker threads) or 'process' (child processes)");
     }
+    const args = splitConstructorArguments(max_workers, options, OPTION_KEYS, 'ProcessPoolExecutor');
+    this.max_workers = positiveInteger(args.maxWorkers, 'max_workers', cpu_count(), MAX_WORKERS);
+    const { initializer, initargs } = checkInitializer(args.options);
+    const runtime = runtimeOption(args.options.runtime);
+    const module = args.options.module;
+    const maxTasksPerChild = positiveInteger(args.options.max_tasks_per_child ?? args.options.maxTasksPerChild, 'max_tasks_per_child', 0) || undefined;
+    // Arguments the workers could not receive would stop every worker from starting.
+    checkSendableInitargs(initargs, runtime);
     this.engine = new WorkerEngine({
       processes: this.max_workers,
       initializer,
       initargs,
-      maxtasksperchild: checkMaxTasksPerChild(args.options.max_tasks_per_child ?? args.options.maxTasksPerChild),
+      maxtasksperchild: maxTasksPerChild,
       runtime,
       modules: moduleList(module),
       // One call per message keeps every call but the next one per worker cancellable.
@@ -88,7 +95,7 @@ export class ProcessPoolExecutor extends Executor {
   }
 
   protected brokenError(cause: unknown): Error {
-    return new BrokenProcessPool('A process initializer failed, the process pool is not usable anymore', { cause });
+    return brokenPoolError('process', cause);
   }
 
   /** Also rejects functions that cannot be sent to a worker, at once. */
@@ -96,13 +103,4 @@ export class ProcessPoolExecutor extends Executor {
     super.checkFunction(fn, method);
     this.engine.checkFunction(fn as (...args: unknown[]) => unknown);
   }
-}
-
-function checkMaxTasksPerChild(value: number | null | undefined): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`max_tasks_per_child must be an integer, got ${describe(value)}`);
-  }
-  if (value < 1) throw new RangeError('max_tasks_per_child must be >= 1');
-  return value;
 }

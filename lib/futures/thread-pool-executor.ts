@@ -3,11 +3,15 @@
  *
  * @module
  */
-import { BrokenThreadPool } from '../errors.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, TaskFunction } from '../engine/engine.js';
 import { MainLoopEngine } from '../engine/main-loop-engine.js';
 import { cpu_count } from '../process-info.js';
-import { Executor, checkInitializer, checkMaxWorkers, splitConstructorArguments, type InitializerOptions } from './executor.js';
+import { ownedBy } from '../task-owner.js';
+import { brokenPoolError, positiveInteger } from '../validate.js';
+import { Executor, checkInitializer, splitConstructorArguments, type InitializerOptions } from './executor.js';
+
+/** The keys of {@link ThreadPoolExecutorOptions}. */
+const OPTION_KEYS: readonly string[] = ['thread_name_prefix', 'threadNamePrefix', 'initializer', 'initargs'];
 
 /**
  * Options of {@link ThreadPoolExecutor}.
@@ -56,21 +60,22 @@ export class ThreadPoolExecutor extends Executor {
    *   May also be an options object holding `max_workers`.
    * @param options - `thread_name_prefix`, `initializer` (runs once per virtual thread before
    *   its first call, may be async) and `initargs`.
-   * @throws TypeError when `max_workers` is not an integer or `initializer` not a function;
-   *   RangeError when `max_workers < 1`.
+   * @throws TypeError when `max_workers` is not an integer, `initializer` not a function or an
+   *   option unknown; RangeError when `max_workers < 1`.
    */
   constructor(
     max_workers?: number | null | (ThreadPoolExecutorOptions & { max_workers?: number | null }),
     options?: ThreadPoolExecutorOptions,
   ) {
     super();
-    const args = splitConstructorArguments(max_workers, options);
-    this.max_workers = checkMaxWorkers(args.maxWorkers, Math.min(32, cpu_count() + 4));
+    const args = splitConstructorArguments(max_workers, options, OPTION_KEYS, 'ThreadPoolExecutor');
+    // No upper bound: virtual threads are started lazily and cost nothing while unused.
+    this.max_workers = positiveInteger(args.maxWorkers, 'max_workers', Math.min(32, cpu_count() + 4));
     const { initializer, initargs } = checkInitializer(args.options);
     const prefix = args.options.thread_name_prefix ?? args.options.threadNamePrefix;
     this.engine = new MainLoopEngine({
       threads: this.max_workers,
-      initializer,
+      initializer: initializer && ownedBy(this, initializer),
       initargs,
       brokenError: this.onBroken,
       threadNamePrefix: prefix || `ThreadPoolExecutor-${executorCounter++}`,
@@ -78,7 +83,12 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   protected brokenError(cause: unknown): Error {
-    return new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause });
+    return brokenPoolError('thread', cause);
+  }
+
+  /** Marks the calls as this executor's own, so shutdown(true) can tell when a call makes it. */
+  protected override taskFunction(fn: TaskFunction): TaskFunction {
+    return ownedBy(this, fn);
   }
 
   /** CPython's ThreadPoolExecutor ignores `chunksize`: every call is its own job. */

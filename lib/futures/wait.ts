@@ -10,7 +10,11 @@
 import { performance } from 'node:perf_hooks';
 import { TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
-import type { Future } from './future.js';
+import { checkOptionKeys, formatValue } from '../validate.js';
+import { Future } from './future.js';
+
+/** The keys of {@link WaitOptions}. */
+const WAIT_KEYS = ['timeout', 'return_when', 'returnWhen'];
 
 /**
  * `wait()` returns when any future finishes or is cancelled. Python: `FIRST_COMPLETED`.
@@ -92,7 +96,8 @@ export interface DoneAndNotDoneFutures<F extends Future<unknown>> {
  * @param fs - the futures (any iterable; they may come from different executors).
  * @param options - `timeout` in seconds and `return_when`.
  * @returns a promise of `{ done, not_done }`.
- * @throws RangeError (as a rejection) for an unknown `return_when`; TypeError for a bad timeout.
+ * @throws RangeError (as a rejection) for an unknown `return_when`; TypeError for a bad timeout,
+ *   an unknown option or an item of `fs` that is not a Future (naming its position).
  * @example
  * ```ts
  * const fs = urls.map((u) => ex.submit(download, u));
@@ -100,6 +105,7 @@ export interface DoneAndNotDoneFutures<F extends Future<unknown>> {
  * ```
  */
 export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options: WaitOptions = {}): Promise<DoneAndNotDoneFutures<F>> {
+  checkOptionKeys(options, WAIT_KEYS, 'wait');
   const returnWhen = options.return_when ?? options.returnWhen ?? ALL_COMPLETED;
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid return condition: ${String(returnWhen)}`);
@@ -169,7 +175,8 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
  * @param timeout - seconds from this call; `undefined`/`null` waits forever.
  * @returns an async iterator of the futures themselves (see {@link CompletedFuture}).
  * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
- *   passes with futures unfinished; TypeError at once for a bad timeout.
+ *   passes with futures unfinished; TypeError at once for a bad timeout or an item of `fs`
+ *   that is not a Future (naming its position).
  * @example
  * ```ts
  * for await (const f of as_completed(fs, 30)) console.log(await f.result());
@@ -184,12 +191,16 @@ export function as_completed<F extends Future<unknown>>(
   return new AsCompletedIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
 }
 
-/** Rejects anything but an iterable of futures, naming the argument `fs`. */
-function checkFutures<F>(fs: Iterable<F>): Iterable<F> {
+/** Rejects anything but an iterable of futures, naming the argument `fs` or the bad item's position. */
+function checkFutures<F>(fs: Iterable<F>): F[] {
   if (fs === null || fs === undefined || typeof (fs as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
     throw new TypeError(`fs must be an iterable of futures, got ${fs === null ? 'null' : typeof fs}`);
   }
-  return fs;
+  const list = [...fs];
+  list.forEach((item, i) => {
+    if (!(item instanceof Future)) throw new TypeError(`fs must hold only futures, but item ${i} of fs is ${formatValue(item)}`);
+  });
+  return list;
 }
 
 /**
