@@ -114,7 +114,7 @@ export class Pool extends EventEmitter<PoolEvents> {
       runtime: options.runtime,
       modules: options.modules,
       resourceLimits: options.resourceLimits,
-      brokenError: (cause) => brokenPoolError('process', cause),
+      brokenError: (cause, message) => brokenPoolError('process', cause, message),
     });
   }
 

@@ -327,16 +327,18 @@ export function poolNotRunning(): PoolStateError {
 }
 
 /**
- * The error of every task of a pool whose initializer failed: BrokenProcessPool for worker
- * pools, BrokenThreadPool for pools on the main loop, with the initializer's error as `cause`.
+ * The error of every task of a broken pool: BrokenProcessPool for worker pools, BrokenThreadPool
+ * for pools on the main loop, with what broke it (usually the initializer's error) as `cause`.
+ * `message` says why when it was not the initializer (a task module failed to load, workers kept
+ * dying at start-up).
  *
  * @example
  * ```ts
  * brokenPoolError('thread', initializerError);
  * ```
  */
-export function brokenPoolError(kind: 'process' | 'thread', cause: unknown): BrokenProcessPool | BrokenThreadPool {
+export function brokenPoolError(kind: 'process' | 'thread', cause: unknown, message?: string): BrokenProcessPool | BrokenThreadPool {
   return kind === 'process'
-    ? new BrokenProcessPool('A worker initializer failed, the pool cannot run tasks anymore; see the cause', { cause })
-    : new BrokenThreadPool('A thread initializer failed, the thread pool cannot run tasks anymore; see the cause', { cause });
+    ? new BrokenProcessPool(message ?? 'A worker initializer failed, the pool cannot run tasks anymore; see the cause', { cause })
+    : new BrokenThreadPool(message ?? 'A thread initializer failed, the thread pool cannot run tasks anymore; see the cause', { cause });
 }

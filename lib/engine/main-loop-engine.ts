@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { BrokenThreadPool, PoolStateError } from '../errors.js';
+import { brokenPoolError, isThenable, poolNotRunning } from '../validate.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import { isTransferMarker, unwrapTransfer } from '../transfer.js';
@@ -103,7 +103,7 @@ export class MainLoopEngine implements Engine {
   submit(job: Job): void {
     // After close() the front-ends refuse work; imap may still feed a pool that is busy.
     if (this.currentState === 'terminated' || (this.currentState === 'closed' && this.isSettled())) {
-      job.fail(new PoolStateError('Pool not running'));
+      job.fail(poolNotRunning());
       return;
     }
     if (this.brokenCause) {
@@ -149,7 +149,7 @@ export class MainLoopEngine implements Engine {
   private brokenError(cause: unknown): Error {
     return this.options.brokenError
       ? this.options.brokenError(cause)
-      : new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause });
+      : brokenPoolError('thread', cause);
   }
 
   private pump(): void {
@@ -271,10 +271,3 @@ function guarded(hook: () => void): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}

@@ -10,7 +10,8 @@
  * @internal
  */
 import { EventEmitter } from 'eventemitter3';
-import { BrokenProcessPool, PoolStateError, SerializationError, WorkerLostError } from '../errors.js';
+import { SerializationError, WorkerLostError } from '../errors.js';
+import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
@@ -108,7 +109,7 @@ export class WorkerEngine implements Engine {
   }
 
   checkFunction(fn: TaskFunction): void {
-    if (typeof fn !== 'function') throw new TypeError(`the task function must be a function, got ${typeof fn}`);
+    requireFunction(fn, 'the task function');
     describeFunction(fn);
   }
 
@@ -119,7 +120,7 @@ export class WorkerEngine implements Engine {
     }
     // After close() the front-ends refuse work; imap may still feed a pool that has workers left.
     if (this.engineState === 'terminated' || (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone))) {
-      job.fail(new PoolStateError('Pool not running'));
+      job.fail(poolNotRunning());
       return;
     }
     this.queue.push(job);
@@ -263,7 +264,7 @@ export class WorkerEngine implements Engine {
 
   private breakPool(cause: unknown, message: string): void {
     if (this.brokenError) return;
-    const makeError = this.options.brokenError ?? ((c: unknown, m: string) => new BrokenProcessPool(m, { cause: c }));
+    const makeError = this.options.brokenError ?? ((c: unknown, m: string) => brokenPoolError('process', c, m));
     this.brokenError = makeError(cause, message);
     this.failEverything(this.brokenError);
     for (const slot of this.slots) void slot.handle.terminate();

@@ -74,17 +74,17 @@ export abstract class Executor implements AsyncDisposable {
   protected abstract readonly engine: Engine;
   #shutdown = false;
   #closed = false;
-  #broken: { cause: unknown } | undefined;
+  #broken: { cause: unknown; message: string | undefined } | undefined;
   /** Unfinished futures, for shutdown({ cancel_futures: true }). */
   readonly #unfinished = new Set<Future<unknown>>();
 
   /** Builds the error raised once the executor is broken (BrokenThreadPool / BrokenProcessPool). */
-  protected abstract brokenError(cause: unknown): Error;
+  protected abstract brokenError(cause: unknown, message?: string): Error;
 
   /** Given to the engine as `brokenError`: records that the executor is broken, so submit() fails at once. */
-  protected readonly onBroken = (cause: unknown): Error => {
-    this.#broken ??= { cause };
-    return this.brokenError(cause);
+  protected readonly onBroken = (cause: unknown, message?: string): Error => {
+    this.#broken ??= { cause, message };
+    return this.brokenError(cause, message);
   };
 
   /** Rejects a function the engine could never run. Subclasses add their own checks. */
@@ -224,7 +224,7 @@ export abstract class Executor implements AsyncDisposable {
 
   /** Creates the future and the job of `calls`, and hands the job to the engine. */
   #schedule<V>(fn: TaskFunction, calls: unknown[][], deliver: (future: Future<V>, outcomes: Outcome[]) => void): Future<V> {
-    if (this.#broken) throw this.brokenError(this.#broken.cause);
+    if (this.#broken) throw this.brokenError(this.#broken.cause, this.#broken.message);
     if (this.#shutdown) throw new PoolStateError('cannot schedule new futures after shutdown');
     const future = new Future<V>();
     const job: Job = {

@@ -94,8 +94,8 @@ export class ProcessPoolExecutor extends Executor {
     });
   }
 
-  protected brokenError(cause: unknown): Error {
-    return brokenPoolError('process', cause);
+  protected brokenError(cause: unknown, message?: string): Error {
+    return brokenPoolError('process', cause, message);
   }
 
   /** Also rejects functions that cannot be sent to a worker, at once. */

@@ -151,7 +151,8 @@ function inspectObject(value: object, path: string, walk: Walk, depth: number): 
   if (value instanceof Error) return inspectError(value, path, walk, depth);
   const proto: object | null = Object.getPrototypeOf(value);
   if (!CLONEABLE_PROTOTYPES.has(proto) && hasBehaviour(proto)) {
-    const className = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
+    // Generator objects and the like have an unnamed constructor: fall back to their tag.
+    const className = (proto as { constructor?: { name?: string } }).constructor?.name || Object.prototype.toString.call(value).slice(8, -1);
     return `${path} is an instance of ${className}, whose methods would be lost; send plain data (e.g. an object of its fields) instead`;
   }
   if (value instanceof Map) return inspectEntries(value, path, walk, depth);
