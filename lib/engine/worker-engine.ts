@@ -380,6 +380,7 @@ export class WorkerEngine implements Engine {
     if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
     if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
     for (const id of batch.fnIds) slot.knownFns.add(id);
+    if (response.retire) slot.retiring = true;
     this.measure(response.ms, batch.jobs.length);
     batch.jobs.forEach((job, i) => {
       // One job's throwing listener must not keep the rest of the batch from settling.

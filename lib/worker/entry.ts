@@ -26,6 +26,7 @@ globals.require ??= createRequire(`${process.cwd()}/`);
 const inThread = !isMainThread;
 // Kept from start-up: a task may replace the global (the loop must not depend on it).
 const { setImmediate } = globalThis;
+const hasOwn = Object.prototype.hasOwnProperty.call.bind(Object.prototype.hasOwnProperty) as (target: object, key: PropertyKey) => boolean;
 const functions = new Map<number, CompiledFunction>();
 let queue: Promise<unknown> = Promise.resolve();
 let initFailed = false;
@@ -89,7 +90,24 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     }
     jobs.push(await runJob(request.jobs[i]!, moving));
   }
-  return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started }), moving);
+  const retire = undoThenPollution();
+  return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started, ...(retire ? { retire } : {}) }), moving);
+}
+
+/**
+ * A task that defines `then` on Object.prototype or Function.prototype turns every object into
+ * a "thenable": `await` of any plain value then calls the task's function, which wedges the
+ * message loop (tinypool's and ours) for good. The definition is removed after the message, so
+ * its answer gets out, and the worker asks to be replaced (a fresh worker has clean globals).
+ */
+function undoThenPollution(): boolean {
+  let polluted = false;
+  for (const proto of [Object.prototype, Function.prototype]) {
+    if (!hasOwn(proto, 'then')) continue;
+    polluted = true;
+    Reflect.deleteProperty(proto, 'then');
+  }
+  return polluted;
 }
 
 /** Runs one job; buffers its results marked with transfer() are added to `moving`. */

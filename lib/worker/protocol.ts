@@ -91,4 +91,5 @@ export type WorkerResponse =
   /** `stage`: what failed, loading the task modules or running the initializer. */
   | { readonly type: 'init'; readonly error?: EncodedThrown; readonly stage?: 'modules' | 'initializer' }
   /** `ms`: how long the worker spent running the batch (for batch sizing). */
-  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number };
+  /** `retire`: a task broke the worker's globals (see entry.ts); replace the worker. */
+  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true };
