@@ -11,6 +11,7 @@ import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { ApplyJob, ChunkJob } from './pool-jobs.js';
+import { PoolWatch } from './pool-watch.js';
 import { argumentList, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { describe } from './timeout.js';
 
@@ -70,6 +71,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   /** @internal */
   protected readonly engine: Engine;
   private readonly processCount: number;
+  /** Results in an async callback and imap iterators reading async input: close()/terminate() must reach them. */
+  private readonly watch = new PoolWatch();
+  /** Set by the first terminate(): later calls wait for it. */
+  private stopping: Promise<void> | undefined;
 
   /**
    * Starts the workers.
@@ -158,7 +163,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkRunning();
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks));
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks), this.watch);
     this.engine.submit(new ApplyJob(fn, callArgs, result));
     return result;
   }
@@ -301,6 +306,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   close(): void {
     if (this.engine.state !== 'running') return;
     this.engine.close();
+    this.watch.closed();
     this.emit('close');
   }
 
@@ -317,7 +323,8 @@ export class Pool extends EventEmitter<PoolEvents> {
    */
   join(): Promise<void> {
     if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
-    return this.engine.join();
+    // Like CPython's join (which joins its result handler), also wait for async callbacks.
+    return this.engine.join().then(() => this.watch.callbacksDone());
   }
 
   /**
@@ -331,8 +338,27 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   async terminate(): Promise<void> {
-    if (this.engine.state !== 'terminated') this.emit('terminate');
-    await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
+    // Once only: a callback or listener that calls terminate() while terminate() fails the
+    // jobs would otherwise re-enter the engine's terminate (endless recursion).
+    if (this.stopping) return this.stopping;
+    let stopped!: () => void;
+    this.stopping = new Promise<void>((resolve) => (stopped = resolve));
+    let listenerError: { error: unknown } | undefined;
+    try {
+      this.emit('terminate');
+    } catch (error) {
+      // A throwing 'terminate' listener must not leave the pool running and its results pending.
+      listenerError = { error };
+    }
+    try {
+      await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
+    } finally {
+      // The engine has failed its jobs; settle what it does not hold: results still in an async
+      // callback, imap iterators waiting for async input.
+      this.watch.terminated();
+      stopped();
+    }
+    if (listenerError) throw listenerError.error;
   }
 
   /**
@@ -391,7 +417,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkFunction(fn);
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, fn, iterable, { chunksize, buffersize: options.buffersize, ordered });
+    return new IMapIterator<R>(this.engine, fn, iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.watch });
   }
 
   private submitMap<R>(
@@ -407,7 +433,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
     const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
     const chunkCount = Math.ceil(items.length / chunksize);
-    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options));
+    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options), this.watch);
     for (let start = 0; start < items.length; start += chunksize) {
       this.engine.submit(new ChunkJob(fn, items.slice(start, start + chunksize), star, start, result));
     }
