@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { Pool, PoolStateError, ThreadPool, TimeoutError, type AsyncResult } from '../../lib/index.js';
-import { JobLedger, expectNoLeaks, sleep, snapshot, stillPending, warmUpThreadPool, within } from './support.js';
+import { JobLedger, expectNoLeaks, sleep, snapshot, stillPending, until, warmUpThreadPool, within } from './support.js';
 
 interface Kind {
   readonly name: string;
@@ -136,13 +136,15 @@ describe('reliability: results and imap never hang', function () {
 
       it('a callback that never finishes holds its result until terminate(), which settles it with PoolStateError and resolves', async () => {
         await withPool(kind, async (pool) => {
-          const stuck = SUBMITTERS.map(({ run }) => run(pool, () => NEVER));
-          const stuckThenable = SUBMITTERS.map(({ run }) => run(pool, () => thenable(() => {})));
-          const stuckError = pool.apply_async(() => { throw new Error('task fails'); }, [], { error_callback: () => NEVER });
+          let started = 0;
+          const stuck = SUBMITTERS.map(({ run }) => run(pool, () => { started++; return NEVER; }));
+          const stuckThenable = SUBMITTERS.map(({ run }) => run(pool, () => { started++; return thenable(() => {}); }));
+          const stuckError = pool.apply_async(() => { throw new Error('task fails'); }, [], { error_callback: () => { started++; return NEVER; } });
           const endless = pool.apply_async(() => new Promise(() => {}), []); // unfinished task, for comparison
           const all = [...stuck, ...stuckThenable, stuckError, endless];
-          // Each callback has run (its job finished) but none may settle its result.
-          expect(await stillPending(Promise.race(all.map((r) => r.get())), 200)).to.equal(true);
+          await until(() => started === 7, 10, 'every job to finish and start its callback');
+          // None of the callbacks finishes, so none of these results may settle.
+          expect(await stillPending(Promise.race(all.map((r) => r.get())), 100)).to.equal(true);
           await within(pool.terminate(), 15, 'terminate() with callbacks stuck');
           expect(all.every((r) => r.ready()), 'every result is ready once terminate() resolved').to.equal(true);
           for (const result of all) expect(await rejection(result.get())).to.be.instanceOf(PoolStateError);
@@ -311,10 +313,12 @@ describe('reliability: results and imap never hang', function () {
         await withPool(kind, async (pool) => {
           let inner: AsyncResult<number> | undefined;
           const outer = pool.apply_async((x: number) => x, [2], { callback: (v) => { inner = pool.apply_async((y: number) => y * 100, [v]); } });
-          const map = pool.map_async((x: number) => x, [1, 2], { callback: async (vs) => { await pool.map((x: number) => x + 1, vs); } });
+          let innerMap: number[] | undefined;
+          const map = pool.map_async((x: number) => x, [1, 2], { callback: async (vs) => { innerMap = await pool.map((x: number) => x + 1, vs); } });
           expect(await within(outer.get())).to.equal(2);
           expect(await within(inner!.get())).to.equal(200);
           expect(await within(map.get())).to.deep.equal([1, 2]);
+          expect(innerMap, 'the callback (and the map it awaited) finished before get()').to.deep.equal([2, 3]);
         });
       });
 
