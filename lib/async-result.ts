@@ -9,7 +9,8 @@ import { settledWithin, timeoutToMs } from './timeout.js';
 
 /**
  * Callbacks accepted by `apply_async`, `map_async` and `starmap_async`. They run on the main
- * thread, before `get()` settles; a callback that throws becomes the job's error.
+ * thread, before `get()` settles; a callback that throws becomes the job's error. They are
+ * called without a receiver: pass `(v) => list.push(v)`, not `list.push` (a TypeError).
  *
  * Python equivalent: the `callback=` and `error_callback=` keyword arguments.
  *
@@ -21,8 +22,10 @@ import { settledWithin, timeoutToMs } from './timeout.js';
  */
 export interface ResultCallbacks<T> {
   /**
-   * Called with the value when the job succeeds, before `get()` resolves. An async callback is
-   * awaited first; a callback that throws or rejects makes its error the job's error.
+   * Called with the value when the job succeeds, before `get()` resolves. An async callback (any
+   * returned thenable) is awaited first; a callback that throws or rejects makes its error the
+   * job's error. One that never finishes holds the result until `terminate()`, which fails it
+   * with PoolStateError.
    */
   callback?: ((value: T) => unknown) | null | undefined;
   /** Called with the error when the job fails, before `get()` rejects (awaited if async). */

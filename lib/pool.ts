@@ -94,7 +94,15 @@ export class Pool extends EventEmitter<PoolEvents> {
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
     this.processCount = options.processes;
     this.engine = this.createEngine(options);
-    this.engine.on('workerExit', (info) => this.emit('workerExit', info));
+    this.engine.on('workerExit', (info) => {
+      try {
+        this.emit('workerExit', info);
+      } catch (listenerError) {
+        // The engine must finish handling the exit (replace the worker, requeue its jobs) whatever
+        // a listener does, or later results hang; the listener's error is still reported.
+        void Promise.reject(listenerError);
+      }
+    });
   }
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
@@ -311,7 +319,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Waits for the workers to exit. Call `close()` or `terminate()` first.
+   * Waits for the workers to exit, and for every async callback to finish. Call `close()` or
+   * `terminate()` first.
    *
    * Python equivalent: `pool.join()`.
    * @throws PoolStateError (as a rejection) when the pool is still running.
@@ -329,7 +338,10 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /**
    * Stops the workers at once. Every unfinished result fails with PoolStateError (CPython
-   * leaves them pending forever).
+   * leaves them pending forever), also one whose async callback is still running, and an imap
+   * waiting for its async input ends with PoolStateError. Once it has resolved, every result
+   * is settled. It runs once: a second call waits for the first. A `terminate` listener that
+   * throws does not stop it; its error is rethrown afterwards.
    *
    * Python equivalent: `pool.terminate()`; also what leaving `with Pool() as pool:` does.
    * @example

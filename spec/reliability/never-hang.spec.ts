@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { Pool, PoolStateError, ThreadPool, TimeoutError, type AsyncResult } from '../../lib/index.js';
+import { unhandledRejectionsDuring } from '../pool/support.js';
 import { JobLedger, expectNoLeaks, sleep, snapshot, stillPending, until, warmUpThreadPool, within } from './support.js';
 
 interface Kind {
@@ -333,6 +334,26 @@ describe('reliability: results and imap never hang', function () {
           expect(await within(Promise.all(results.map((r) => r.get())))).to.deep.equal(results.map((_, i) => i));
         });
       });
+
+      if (kind.name.startsWith('Pool')) {
+        it('a "workerExit" listener that throws: the dead worker is still replaced and later results settle; its error is reported', async () => {
+          await withPool({ name: kind.name, make: () => new Pool({ processes: 1, runtime: kind.name.includes('process') ? 'process' : 'thread' }) }, async (pool) => {
+            const boom = new Error('workerExit listener broke');
+            pool.on('workerExit', () => { throw boom; });
+            let outcomes: unknown[] = [];
+            const reported = await unhandledRejectionsDuring(async () => {
+              const crash = pool.apply_async(() => process.exit(3), []);
+              const lost = await rejection(crash.get());
+              // The only worker died: only its replacement can run these.
+              const after = [pool.apply_async((x: number) => x, [2]), pool.apply_async((x: number) => x, [3])];
+              outcomes = [(lost as Error).name, ...(await within(Promise.all(after.map((r) => r.get())), 10, 'results after the crash'))];
+            });
+            expect(outcomes).to.deep.equal(['WorkerLostError', 2, 3]);
+            expect(reported.length).to.be.greaterThan(0);
+            expect(reported.every((e) => e === boom)).to.equal(true);
+          });
+        });
+      }
 
       it('a "terminate" listener that throws: terminate() still stops the pool and settles every result, then rejects with its error', async () => {
         await withPool(kind, async (pool) => {
