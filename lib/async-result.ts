@@ -4,11 +4,13 @@
  * @module
  */
 import { InvalidStateError, TimeoutError } from './errors.js';
+import type { CallbackInFlight, PoolWatch } from './pool-watch.js';
 import { settledWithin, timeoutToMs } from './timeout.js';
 
 /**
  * Callbacks accepted by `apply_async`, `map_async` and `starmap_async`. They run on the main
- * thread, before `get()` settles; a callback that throws becomes the job's error.
+ * thread, before `get()` settles; a callback that throws becomes the job's error. They are
+ * called without a receiver: pass `(v) => list.push(v)`, not `list.push` (a TypeError).
  *
  * Python equivalent: the `callback=` and `error_callback=` keyword arguments.
  *
@@ -20,8 +22,10 @@ import { settledWithin, timeoutToMs } from './timeout.js';
  */
 export interface ResultCallbacks<T> {
   /**
-   * Called with the value when the job succeeds, before `get()` resolves. An async callback is
-   * awaited first; a callback that throws or rejects makes its error the job's error.
+   * Called with the value when the job succeeds, before `get()` resolves. An async callback (any
+   * returned thenable) is awaited first; a callback that throws or rejects makes its error the
+   * job's error. One that never finishes holds the result until `terminate()`, which fails it
+   * with PoolStateError.
    */
   callback?: ((value: T) => unknown) | null | undefined;
   /** Called with the error when the job fails, before `get()` rejects (awaited if async). */
@@ -55,13 +59,18 @@ export class AsyncResult<T> implements PromiseLike<T> {
   // AsyncResult<unknown> (function-typed properties would make it invariant).
   private resolvers: { resolve(value: T): void; reject(error: unknown): void } | undefined;
   private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  private readonly callbacks: { callback?(value: T): unknown; error_callback?(error: unknown): unknown };
-  /** True while an async callback runs: the result settles when it finishes. */
+  // Read once at submission, and later called without a receiver (see runCallback). Method
+  // signatures keep AsyncResult covariant in T, as above.
+  private readonly callbacks: { onValue?(value: T): unknown; onError?(error: unknown): unknown };
+  /** Where an async callback registers, so that `terminate()` can settle a result stuck in it. */
+  private readonly watch: PoolWatch | undefined;
+  /** True while a callback runs (sync or async): the result settles when it finishes, not before. */
   private settling = false;
 
   /** @internal Front-ends create results; users receive them. */
-  constructor(callbacks: ResultCallbacks<T> = {}) {
-    this.callbacks = callbacks as { callback?(value: T): void; error_callback?(error: unknown): void }; // null is handled by ?.()
+  constructor(callbacks: ResultCallbacks<T> = {}, watch?: PoolWatch) {
+    this.callbacks = { onValue: callbacks.callback ?? undefined, onError: callbacks.error_callback ?? undefined };
+    this.watch = watch;
   }
 
   private get settled(): Promise<T> {
@@ -157,54 +166,86 @@ export class AsyncResult<T> implements PromiseLike<T> {
   /** @internal Settles the result once: runs the callback first, as CPython does. */
   _resolve(value: T): void {
     if (this.outcome || this.settling) return;
-    let returned: unknown;
-    try {
-      returned = this.callbacks.callback?.(value);
-    } catch (callbackError) {
-      // A throwing callback becomes this job's error and harms nothing else.
-      this._reject(callbackError);
+    const callback = this.callbacks.onValue;
+    if (!callback) {
+      this.finish({ ok: true, value });
       return;
     }
-    this.afterCallback(returned, () => this.finish({ ok: true, value }), (callbackError) => this._reject(callbackError));
+    // A throwing callback becomes this job's error (and goes to error_callback) and harms nothing else.
+    this.runCallback(callback, value, () => this.finish({ ok: true, value }), (callbackError) => this._reject(callbackError));
   }
 
   /** @internal Fails the result once: runs the error callback first, as CPython does. */
   _reject(error: unknown): void {
     if (this.outcome || this.settling) return;
-    let returned: unknown;
-    try {
-      returned = this.callbacks.error_callback?.(error);
-    } catch (callbackError) {
-      this.finish({ ok: false, error: callbackError });
+    const callback = this.callbacks.onError;
+    const fail = (finalError: unknown): void => this.finish({ ok: false, error: finalError });
+    if (!callback) {
+      fail(error);
       return;
     }
-    const fail = (finalError: unknown): void => this.finish({ ok: false, error: finalError });
-    this.afterCallback(returned, () => fail(error), fail);
+    this.runCallback(callback, error, () => fail(error), fail);
   }
 
   /**
-   * An async callback is awaited before the result settles, so "the callback has run before
-   * get() returns" holds for it too; its rejection is handled like a throw.
+   * Runs a callback, then `done()`, or `failed(its error)` if it throws. An async callback (any
+   * thenable it returns) is awaited first, so "the callback has run before get() returns" holds
+   * for it too; its rejection is handled like a throw.
    */
-  private afterCallback(returned: unknown, done: () => void, failed: (error: unknown) => void): void {
-    if (!isThenable(returned)) {
+  private runCallback<A>(callback: (arg: A) => unknown, arg: A, done: () => void, failed: (error: unknown) => void): void {
+    // While the callback runs, the result ignores any other attempt to settle it (a callback
+    // that calls pool.terminate() makes the engine fail the other jobs, maybe this one).
+    this.settling = true;
+    let returned: unknown;
+    let then: unknown;
+    try {
+      // Called without a receiver, so `{ callback: list.push }` fails loudly (TypeError)
+      // instead of pushing onto the options object.
+      returned = callback(arg);
+      // Read `then` once, as promise resolution does: a getter that throws is the callback's error.
+      then = typeof returned === 'object' || typeof returned === 'function' ? (returned as { then?: unknown } | null)?.then : undefined;
+    } catch (callbackError) {
+      this.settling = false;
+      failed(callbackError);
+      return;
+    }
+    if (typeof then !== 'function') {
+      this.settling = false;
       done();
       return;
     }
-    this.settling = true;
-    returned.then(
-      () => {
-        this.settling = false;
-        done();
-      },
-      (callbackError: unknown) => {
-        this.settling = false;
-        failed(callbackError);
-      },
-    );
+    this.awaitThenable(returned as object, then as Thenable['then'], done, failed);
+  }
+
+  /**
+   * Waits for a thenable that a callback returned. Whichever comes first wins: its fulfilment,
+   * its rejection, a synchronous throw from its `then`, or `terminate()` abandoning it; anything
+   * later (a thenable that answers twice, or throws after answering) is ignored. A thenable that
+   * never answers holds the result only until `terminate()`.
+   */
+  private awaitThenable(thenable: object, then: Thenable['then'], done: () => void, failed: (error: unknown) => void): void {
+    let answered = false;
+    const watcher: CallbackInFlight = {
+      abandonCallback: (reason) => answer(() => this.finish({ ok: false, error: reason })),
+    };
+    const answer = (next: () => void): void => {
+      if (answered) return;
+      answered = true;
+      this.settling = false;
+      this.watch?.callbackEnded(watcher);
+      next();
+    };
+    this.watch?.callbackStarted(watcher); // abandons it at once if the pool is already terminated
+    if (answered) return;
+    try {
+      then.call(thenable, () => answer(done), (callbackError: unknown) => answer(() => failed(callbackError)));
+    } catch (thenError) {
+      answer(() => failed(thenError));
+    }
   }
 
   private finish(outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
+    if (this.outcome) return;
     this.outcome = outcome;
     if (outcome.ok) this.resolvers?.resolve(outcome.value);
     else this.resolvers?.reject(outcome.error);
@@ -212,6 +253,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+/** What a callback may return to be awaited: a promise or any object with a `then` method. */
+interface Thenable {
+  then(onfulfilled: (value: unknown) => void, onrejected: (reason: unknown) => void): unknown;
 }

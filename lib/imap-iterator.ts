@@ -8,7 +8,9 @@ import type { Engine, Job, Outcome, TaskFunction } from './engine/engine.js';
 import { BrokenExecutor, PoolStateError, TimeoutError } from './errors.js';
 import { FifoQueue } from './engine/fifo-queue.js';
 import type { Progress } from './map-result.js';
-import { describe, timeoutToMs } from './timeout.js';
+import type { InputReader, PoolWatch } from './pool-watch.js';
+import { timeoutToMs } from './timeout.js';
+import { formatValue } from './validate.js';
 
 /**
  * Events of an {@link IMapIterator}.
@@ -57,6 +59,8 @@ export interface IMapSettings {
   readonly buffersize?: number | null | undefined;
   /** true: input order (`imap`); false: completion order (`imap_unordered`). */
   readonly ordered: boolean;
+  /** The pool's watch: an async input is registered there so close()/terminate() reach it. */
+  readonly watch?: PoolWatch | undefined;
 }
 
 /**
@@ -73,6 +77,7 @@ export function defaultBuffersize(workers: number, chunksize: number): number {
 }
 
 const CLOSED_MESSAGE = 'The pool was closed and ran out of work while imap was still reading its input; call close() after the iteration ends';
+const TERMINATED_MESSAGE = 'The pool was terminated before imap finished reading its input';
 
 /** Returned by `take()` when nothing can be delivered yet. */
 const PENDING = Symbol('pending');
@@ -189,6 +194,14 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
   /** What the input threw, until it is queued as the terminal chunk. */
   private inputError: { error: unknown } | undefined;
   private filling = false;
+  /** Set while we wait for the async input's next(): close()/terminate() must not wait with us. */
+  private awaitingInput = false;
+  private readonly watch: PoolWatch | undefined;
+  /** How the pool reaches this iterator while it reads an async input. */
+  private readonly reader: InputReader = {
+    poolClosed: () => this.endIfStranded(),
+    poolTerminated: () => this.endByTermination(),
+  };
   /** Set while our own engine.submit() runs: a failure reported then means the engine refused the job. */
   private submitting = false;
   /** Set while a chunk's settle/fail runs: the engine has not yet looked at whether it is idle. */
@@ -210,6 +223,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     this.engine = engine;
     this.fn = fn;
     this.ordered = settings.ordered;
+    this.watch = settings.watch;
     this.chunksize = settings.chunksize;
     this.buffersize = settings.buffersize == null ? defaultBuffersize(engine.size, settings.chunksize) : checkBuffersize(settings.buffersize);
     this.sink = {
@@ -223,10 +237,13 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
       this.knownTotal = iterable.length;
     } else if (iterable != null && typeof (iterable as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
       this.asyncInput = (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      // Only an async input can leave the iterator waiting with no chunk in the engine (a
+      // sync input is read at once): the pool must tell it about close() and terminate().
+      this.watch?.readerStarted(this.reader);
     } else if (iterable != null && typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
       this.syncInput = (iterable as Iterable<unknown>)[Symbol.iterator]();
     } else {
-      throw new TypeError(`the iterable must be an Iterable or AsyncIterable (array, generator, async generator, stream...), got ${describe(iterable)}`);
+      throw new TypeError(`the iterable must be an Iterable or AsyncIterable (array, generator, async generator, stream...), got ${formatValue(iterable)}`);
     }
     // Start reading at once, as CPython's task handler does: results are ready sooner.
     this.fill();
@@ -458,13 +475,20 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
         const items: unknown[] = [];
         while (items.length < this.chunksize) {
           let step: IteratorResult<unknown>;
+          this.awaitingInput = true;
           try {
+            this.endIfStranded();
+            if (this.inputDone) return;
             step = await input.next();
           } catch (error) {
+            if (this.finished || this.inputDone) return; // stopped meanwhile: its error is not ours to report
             this.endInput({ error });
             break;
+          } finally {
+            this.awaitingInput = false;
           }
-          if (this.finished) return; // return() was called meanwhile: drop what we read
+          // return(), terminate() or a stranded close() stopped the input meanwhile: drop what we read.
+          if (this.finished || this.inputDone) return;
           if (step.done) {
             this.endInput(undefined);
             break;
@@ -491,6 +515,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     this.array = undefined;
     this.syncInput = undefined;
     this.asyncInput = undefined;
+    this.watch?.readerEnded(this.reader);
   }
 
   /** After the last chunk was started: publish the total and queue the input's error, if any. */
@@ -504,6 +529,31 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
       this.addTerminal(this.inputError.error);
       this.inputError = undefined;
     }
+    this.deliver();
+  }
+
+  /**
+   * After close(), a chunk started when none of ours is in the pool could never run (see
+   * start()): while we wait for an async input that may never answer, end the iteration now
+   * with PoolStateError, as start() would once the input answered.
+   */
+  private endIfStranded(): void {
+    if (!this.awaitingInput || this.finished || this.inputDone) return;
+    if (this.engine.state !== 'closed' || this.running.size > 0) return;
+    this.stopInput();
+    this.addTerminal(new PoolStateError(CLOSED_MESSAGE));
+    this.deliver();
+  }
+
+  /**
+   * terminate() ran: chunks in the engine have failed (fatal, which stopped the input); if none
+   * was, we were waiting for the input (or the consumer): stop it and end after the values
+   * already finished, as start() does for the next chunk.
+   */
+  private endByTermination(): void {
+    if (this.finished || this.inputDone) return;
+    this.stopInput();
+    this.addTerminal(new PoolStateError(TERMINATED_MESSAGE));
     this.deliver();
   }
 
@@ -539,11 +589,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     // before that check), its workers may be gone: the chunk would wait forever.
     if (state === 'terminated' || (state === 'closed' && this.running.size === 0 && !this.inCallback)) {
       this.stopInput();
-      this.addTerminal(new PoolStateError(
-        state === 'terminated'
-          ? 'The pool was terminated before imap finished reading its input'
-          : CLOSED_MESSAGE,
-      ));
+      this.addTerminal(new PoolStateError(state === 'terminated' ? TERMINATED_MESSAGE : CLOSED_MESSAGE));
       return;
     }
     const chunk = new Chunk(this.fn, items, this.sink);
@@ -592,6 +638,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     } finally {
       this.inCallback = wasInCallback;
     }
+    // Our last chunk in a closed pool finished while the async input keeps us waiting.
+    this.endIfStranded();
   }
 
   private emitProgress(): void {
@@ -612,7 +660,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
  * @throws TypeError when not an integer, RangeError when below 1.
  */
 export function checkBuffersize(buffersize: unknown): number {
-  if (typeof buffersize !== 'number' || !Number.isInteger(buffersize)) throw new TypeError(`buffersize must be an integer, got ${describe(buffersize)}`);
+  if (typeof buffersize !== 'number' || !Number.isInteger(buffersize)) throw new TypeError(`buffersize must be an integer, got ${formatValue(buffersize)}`);
   if (buffersize < 1) throw new RangeError(`buffersize must be at least 1, got ${buffersize}`);
   return buffersize;
 }

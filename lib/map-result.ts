@@ -6,6 +6,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Outcome } from './engine/engine.js';
+import type { PoolWatch } from './pool-watch.js';
 
 /**
  * Progress of a map: how many items have finished out of how many.
@@ -65,8 +66,8 @@ export class MapResult<R> extends AsyncResult<R[]> {
   private readonly emitter = new EventEmitter<MapResultEvents>();
 
   /** @internal */
-  constructor(total: number, chunkCount: number, callbacks?: ResultCallbacks<R[]>) {
-    super(callbacks);
+  constructor(total: number, chunkCount: number, callbacks?: ResultCallbacks<R[]>, watch?: PoolWatch) {
+    super(callbacks, watch);
     this.total = total;
     this.values = new Array<R>(total);
     this.chunksLeft = chunkCount;

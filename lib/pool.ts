@@ -11,6 +11,7 @@ import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { ApplyJob, ChunkJob } from './pool-jobs.js';
+import { PoolWatch } from './pool-watch.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import {
   argumentList,
@@ -80,6 +81,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   /** @internal */
   protected readonly engine: Engine;
   private readonly processCount: number;
+  /** Results in an async callback and imap iterators reading async input: close()/terminate() must reach them. */
+  private readonly watch = new PoolWatch();
+  /** Set by the first terminate(): later calls wait for it. */
+  private stopping: Promise<void> | undefined;
 
   /**
    * Starts the workers.
@@ -99,7 +104,15 @@ export class Pool extends EventEmitter<PoolEvents> {
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
     this.processCount = options.processes;
     this.engine = this.createEngine(options);
-    this.engine.on('workerExit', (info) => this.emit('workerExit', info));
+    this.engine.on('workerExit', (info) => {
+      try {
+        this.emit('workerExit', info);
+      } catch (listenerError) {
+        // The engine must finish handling the exit (replace the worker, requeue its jobs) whatever
+        // a listener does, or later results hang; the listener's error is still reported.
+        void Promise.reject(listenerError);
+      }
+    });
   }
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
@@ -171,7 +184,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkRunning();
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'));
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.watch);
     this.engine.submit(new ApplyJob(this.taskFunction(fn), callArgs, result));
     return result;
   }
@@ -314,11 +327,13 @@ export class Pool extends EventEmitter<PoolEvents> {
   close(): void {
     if (this.engine.state !== 'running') return;
     this.engine.close();
+    this.watch.closed();
     this.emit('close');
   }
 
   /**
-   * Waits for the workers to exit. Call `close()` or `terminate()` first.
+   * Waits for the workers to exit, and for every async callback to finish. Call `close()` or
+   * `terminate()` first.
    *
    * Python equivalent: `pool.join()`.
    * @throws PoolStateError (as a rejection) when the pool is still running.
@@ -330,12 +345,16 @@ export class Pool extends EventEmitter<PoolEvents> {
    */
   join(): Promise<void> {
     if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
-    return this.engine.join();
+    // Like CPython's join (which joins its result handler), also wait for async callbacks.
+    return this.engine.join().then(() => this.watch.callbacksDone());
   }
 
   /**
    * Stops the workers at once. Every unfinished result fails with PoolStateError (CPython
-   * leaves them pending forever).
+   * leaves them pending forever), also one whose async callback is still running, and an imap
+   * waiting for its async input ends with PoolStateError. Once it has resolved, every result
+   * is settled. It runs once: a second call waits for the first. A `terminate` listener that
+   * throws does not stop it; its error is rethrown afterwards.
    *
    * Python equivalent: `pool.terminate()`; also what leaving `with Pool() as pool:` does.
    * @example
@@ -344,8 +363,27 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   async terminate(): Promise<void> {
-    if (this.engine.state !== 'terminated') this.emit('terminate');
-    await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
+    // Once only: a callback or listener that calls terminate() while terminate() fails the
+    // jobs would otherwise re-enter the engine's terminate (endless recursion).
+    if (this.stopping) return this.stopping;
+    let stopped!: () => void;
+    this.stopping = new Promise<void>((resolve) => (stopped = resolve));
+    let listenerError: { error: unknown } | undefined;
+    try {
+      this.emit('terminate');
+    } catch (error) {
+      // A throwing 'terminate' listener must not leave the pool running and its results pending.
+      listenerError = { error };
+    }
+    try {
+      await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
+    } finally {
+      // The engine has failed its jobs; settle what it does not hold: results still in an async
+      // callback, imap iterators waiting for async input.
+      this.watch.terminated();
+      stopped();
+    }
+    if (listenerError) throw listenerError.error;
   }
 
   /**
@@ -409,7 +447,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     checkOptionKeys(chunksizeOrOptions, IMAP_KEYS, ordered ? 'imap' : 'imap_unordered');
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered });
+    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.watch });
   }
 
   private submitMap<R>(
@@ -427,7 +465,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
     const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
     const chunkCount = Math.ceil(items.length / chunksize);
-    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options, MAP_ASYNC_KEYS, method));
+    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.watch);
     const task = this.taskFunction(fn);
     for (let start = 0; start < items.length; start += chunksize) {
       this.engine.submit(new ChunkJob(task, items.slice(start, start + chunksize), star, start, result));

@@ -26,11 +26,6 @@ export function timeoutToMs(timeout: number | null | undefined, argName = 'timeo
   return ms > MAX_TIMER_MS ? undefined : ms;
 }
 
-/**
- * @deprecated Renamed {@link formatValue} (now in lib/validate.ts): `describe` shadowed mocha's
- * `describe` in specs. Kept only for modules that still import it.
- */
-export const describe = formatValue;
 
 /**
  * Races `promise` against a deadline. Resolves to `true` when the promise settled in time,

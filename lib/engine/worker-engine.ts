@@ -144,6 +144,8 @@ export class WorkerEngine implements Engine {
   }
 
   async terminate(reason: unknown): Promise<void> {
+    // Re-entrant: a job's fail() (a callback, a listener) may call terminate() again.
+    if (this.engineState === 'terminated') return this.join();
     this.engineState = 'terminated';
     this.failEverything(reason);
     await Promise.all([...this.slots].map((slot) => slot.handle.terminate()));
@@ -203,16 +205,19 @@ export class WorkerEngine implements Engine {
     this.slots.delete(slot);
     const batches = [...slot.inFlight];
     slot.inFlight.clear();
+    let report: WorkerExitInfo | undefined;
     if (!exit.expected) {
       const error = new WorkerLostError(exit.exitCode, exit.signal, exit.cause === undefined ? undefined : { cause: exit.cause });
       const lost = this.failOrGiveBack(batches, slot, error);
-      this.events.emit('workerExit', { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost });
       if (!slot.initialized) this.onStartFailure(error);
       else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
+      report = { workerName: slot.name, exitCode: exit.exitCode, signal: exit.signal, lostJobs: lost };
     }
     this.pumpSoon.schedule();
     this.stopIdleWorkersIfDone();
     if (this.slots.size === 0 && this.queue.size === 0) this.events.emit('idle');
+    // Last: a listener that throws must not keep the worker from being replaced.
+    if (report) this.events.emit('workerExit', report);
   }
 
   /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isThenable } from '../validate.js';
 import { inspect } from 'node:util';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
@@ -424,13 +425,6 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Creates a future in any state without an executor, for specs (CPython's test helper
