@@ -15,7 +15,7 @@ import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
-import type { FunctionSpec, JobRequest, WorkerResponse } from '../worker/protocol.js';
+import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
@@ -46,6 +46,8 @@ interface Batch {
   /** Per job: calls whose arguments could not be sent, with the error each gets. */
   readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
   readonly fnIds: readonly number[];
+  /** Jobs 0..settled-1 are settled already (from the worker's last words). */
+  settled: number;
 }
 
 /** The engine's view of one worker. */
@@ -64,6 +66,8 @@ interface Slot {
   lastSeq: number;
   /** Threads only: where the worker is, [batch seq, job index] (see crash-triage.ts). */
   readonly progress: Int32Array | undefined;
+  /** Where a dying worker said it was, [batch seq, job index] (see lib/worker/last-words.ts). */
+  lastWords: readonly [number, number] | undefined;
 }
 
 /** Runs jobs on worker threads or child processes. See the module comment. */
@@ -160,6 +164,7 @@ export class WorkerEngine implements Engine {
       runtime,
       maxInFlight: MAX_IN_FLIGHT + 1, // + the init message
       resourceLimits: this.options.resourceLimits,
+      onLastWords: (words) => this.onLastWords(slot, words),
     });
     const slot: Slot = {
       handle,
@@ -171,6 +176,7 @@ export class WorkerEngine implements Engine {
       initialized: false,
       lastSeq: 0,
       progress: runtime === 'thread' ? new Int32Array(new SharedArrayBuffer(8)) : undefined,
+      lastWords: undefined,
     };
     this.slots.add(slot);
     void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
@@ -180,8 +186,9 @@ export class WorkerEngine implements Engine {
   private sendInit(slot: Slot): void {
     const { initargs = [] } = this.options;
     const progress = slot.progress ? { progress: slot.progress } : {};
+    const port = slot.handle.lastWordsPort;
     slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress })
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
       .then((response) => {
         if (response.type === 'init' && response.error) {
           const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
@@ -239,8 +246,12 @@ export class WorkerEngine implements Engine {
    * at the head of the queue, once. Returns how many failed.
    */
   private failOrGiveBack(batches: readonly Batch[], slot: Slot, error: WorkerLostError): number {
-    const progress = slot.progress ? ([slot.progress[0]!, slot.progress[1]!] as const) : undefined;
-    const { lost, unstarted } = triage(batches, progress);
+    // Jobs settled from the worker's last words are done; the rest are triaged.
+    const open = batches.map((batch) => ({ seq: batch.seq, jobs: batch.jobs.slice(batch.settled), settled: batch.settled }));
+    const where = slot.progress ? ([slot.progress[0]!, slot.progress[1]!] as const) : slot.lastWords;
+    const at = where && open.find((batch) => batch.seq === where[0]);
+    const progress = where && ([where[0], where[1] - (at?.settled ?? 0)] as const);
+    const { lost, unstarted } = triage(open, progress);
     for (const job of unstarted) {
       if (this.givenBack.has(job) || this.engineState === 'terminated') {
         lost.push(job);
@@ -278,7 +289,7 @@ export class WorkerEngine implements Engine {
   private failEverything(reason: unknown): void {
     for (const job of this.queue.drain()) job.fail(reason);
     for (const slot of this.slots) {
-      for (const batch of slot.inFlight) for (const job of batch.jobs) job.fail(reason);
+      for (const batch of slot.inFlight) for (const job of batch.jobs.slice(batch.settled)) job.fail(reason);
       slot.inFlight.clear();
     }
   }
@@ -371,7 +382,7 @@ export class WorkerEngine implements Engine {
       sent.push(job);
     }
     if (sent.length === 0) return;
-    const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id) };
+    const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), settled: 0 };
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
     for (const job of sent) job.onStart?.();
@@ -387,17 +398,38 @@ export class WorkerEngine implements Engine {
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
     this.measure(response.ms, batch.jobs.length);
-    batch.jobs.forEach((job, i) => {
+    if (slot.lastWords?.[0] === batch.seq) slot.lastWords = undefined; // it lived on after all
+    this.settleFrom(batch, response.jobs);
+    this.afterBatch(slot);
+  }
+
+  /** Settles the batch's jobs that `answers` covers and that are not settled yet. */
+  private settleFrom(batch: Batch, answers: readonly JobResponse[]): void {
+    const end = Math.min(answers.length, batch.jobs.length);
+    for (let i = batch.settled; i < end; i++) {
+      const job = batch.jobs[i]!;
       // One job's throwing listener must not keep the rest of the batch from settling.
       try {
-        const answer = response.jobs[i]!;
+        const answer = answers[i]!;
         if (job.settleValues && !answer.errors && !batch.unsendable[i]) job.settleValues(answer.values);
         else job.settle(toOutcomes(answer, batch.unsendable[i]));
       } catch (error) {
         job.fail(error);
       }
-    });
-    this.afterBatch(slot);
+    }
+    batch.settled = Math.max(batch.settled, end);
+  }
+
+  /**
+   * A worker is dying mid-message and sent the answers of the jobs it finished: they settle now,
+   * instead of dying with the message. For a child process, where it was also tells which jobs
+   * never started (threads know that from shared memory).
+   */
+  private onLastWords(slot: Slot, words: LastWords): void {
+    const batch = [...slot.inFlight].find((b) => b.seq === words.seq);
+    if (!batch) return;
+    this.settleFrom(batch, words.answers);
+    slot.lastWords = [words.seq, words.running];
   }
 
   /**

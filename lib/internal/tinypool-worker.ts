@@ -15,6 +15,10 @@
  * - `useAtomics` freezes idle workers' event loops: it is off.
  * - `idleTimeout: 0` churns workers: minThreads = maxThreads = 1, so the idle timer never fires.
  * - `run()` after `destroy()` spawns a worker: a handle refuses to run once terminated.
+ * - every child process forked raises stdout's and stderr's max-listener limits for good: each
+ *   exit lowers them again (giveBackStdioListenerRoom).
+ * - Node 20 (not tinypool) leaks open files when a thread is terminated mid-import: terminate()
+ *   waits, bounded, for a starting worker (startedOrGrace).
  * - a crashed worker is replaced by tinypool itself (without our initializer bookkeeping):
  *   we destroy that instance and let the engine start a fresh handle.
  *
@@ -24,9 +28,13 @@
 import Tinypool, { kTransferable, kValue, markMovable } from 'tinypool';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import type { Movable } from '../transfer.js';
-import type { WorkerRequest, WorkerResponse } from '../worker/protocol.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
+import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../worker/protocol.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
+/** How long terminate() waits for a starting worker to finish importing (see startedOrGrace). */
+const START_GRACE_MS = 3000;
 
 /** How to start one worker. */
 export interface WorkerHandleOptions {
@@ -34,6 +42,8 @@ export interface WorkerHandleOptions {
   /** Messages that may be in flight to this worker at once. */
   readonly maxInFlight: number;
   readonly resourceLimits?: WorkerHandleResourceLimits | undefined;
+  /** Called with a dying worker's last words (see lib/worker/last-words.ts). */
+  readonly onLastWords?: (words: LastWords) => void;
 }
 
 /** Heap limits of a worker thread (ignored for child processes). */
@@ -62,6 +72,13 @@ export class WorkerHandle {
   private terminating = false;
   private hasExited = false;
   private lastError: unknown;
+  /**
+   * Worker threads: the worker's end of its last-words channel, to send in the init message.
+   * Child processes use their IPC channel instead.
+   */
+  readonly lastWordsPort: MessagePort | undefined;
+  /** Settles with the answer to the first message (the init message, which imports the modules). */
+  private started: Promise<void> | undefined;
   /** Errors the worker reported as it died (see diedOf). */
   private readonly deathErrors = new Set<unknown>();
 
@@ -93,18 +110,40 @@ export class WorkerHandle {
       if (options.runtime !== 'process') this.lastError ??= error;
     });
     this.id = worker.threadId;
+    const child = options.runtime === 'process' ? (worker as unknown as { process: ChildProcess }).process : undefined;
+    const listening = this.listenForLastWords(child, options.onLastWords);
+    this.lastWordsPort = listening.port;
     this.exited = new Promise<WorkerExit>((resolve) => {
       worker.once('exit', (code: number | null, signal?: string | null) => {
         this.hasExited = true;
-        // The 'exit' event can overtake answers the worker posted just before it died. Let
-        // those arrive first (two turns of the loop), so a finished task is not called lost.
-        setImmediate(() => setImmediate(() => {
+        if (options.runtime === 'process') giveBackStdioListenerRoom();
+        // The 'exit' event can overtake answers (and last words) the worker posted just before it
+        // died. Let those arrive first: two turns of the loop for a thread; for a child process,
+        // until its IPC channel has been read to the end (bounded).
+        void whenDrained(child).then(() => setImmediate(() => setImmediate(() => {
+          listening.stop();
           // tinypool may already have started a replacement inside this instance; stop it.
           this.pool.destroy().catch(() => undefined);
           resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
-        }));
+        })));
       });
     });
+  }
+
+  /** Hands a dying worker's last words to `listener`; returns the thread's port and a stop. */
+  private listenForLastWords(child: ChildProcess | undefined, listener: ((words: LastWords) => void) | undefined): { port: MessagePort | undefined; stop: () => void } {
+    if (!listener) return { port: undefined, stop: () => undefined };
+    if (child) {
+      const onMessage = (message: unknown): void => {
+        if (typeof message === 'object' && message !== null && (message as Partial<LastWords>)[LAST_WORDS_TAG] === true) listener(message as LastWords);
+      };
+      child.on('message', onMessage);
+      return { port: undefined, stop: () => child.off('message', onMessage) };
+    }
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', listener);
+    port1.unref(); // a listener must never keep the process alive
+    return { port: port2, stop: () => port1.close() };
   }
 
   /** True once the worker has exited or is being terminated. */
@@ -126,18 +165,64 @@ export class WorkerHandle {
    */
   run(request: WorkerRequest, transferList: readonly Movable[] = []): Promise<WorkerResponse> {
     if (this.isGone) return Promise.reject(new Error('pypool internal error: run() on a stopped worker'));
-    if (transferList.length === 0) return this.pool.run(request) as Promise<WorkerResponse>;
-    return this.pool.run(request, { transferList: [...transferList] as never }) as Promise<WorkerResponse>;
+    const answer = (transferList.length === 0
+      ? this.pool.run(request)
+      : this.pool.run(request, { transferList: [...transferList] as never })) as Promise<WorkerResponse>;
+    this.started ??= answer.then(() => undefined, () => undefined);
+    return answer;
   }
 
   /** Stops the worker now (running tasks are abandoned). Resolves when it has exited. */
   async terminate(): Promise<void> {
     if (!this.hasExited && !this.terminating) {
       this.terminating = true;
+      await this.startedOrGrace();
       this.pool.destroy().catch(() => undefined);
     }
     await this.exited;
   }
+
+  /**
+   * Node 20 leaks the ESM loader's open files when a worker thread is terminated while it is
+   * still importing (its entry or a task module): a service creating and closing pools reaches
+   * EMFILE. So a worker still answering its first message (which imports everything) is given
+   * until that answer, at most START_GRACE_MS, before it is stopped.
+   */
+  private async startedOrGrace(): Promise<void> {
+    if (!this.started || this.hasExited) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, START_GRACE_MS);
+    });
+    await Promise.race([this.started, grace, this.exited]);
+    clearTimeout(timer);
+  }
+}
+
+/** How long an exited child process's IPC channel may take to be read to the end. */
+const DRAIN_MS = 500;
+
+/** Resolves once a child process's IPC channel is closed (all it sent has been read), bounded. */
+function whenDrained(child: ChildProcess | undefined): Promise<void> {
+  if (!child || !child.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, DRAIN_MS);
+    child.once('disconnect', done);
+    function done(): void {
+      clearTimeout(timer);
+      child!.off('disconnect', done);
+      resolve();
+    }
+  });
+}
+
+/**
+ * tinypool raises the main process's stdout and stderr max-listener limits by one for every
+ * child process it forks and never lowers them, so a long-lived pool that replaces workers
+ * would hide real listener leaks behind an ever-growing limit. Each exit gives that one back.
+ */
+function giveBackStdioListenerRoom(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(Math.max(0, stream.getMaxListeners() - 1));
 }
 
 /**

@@ -15,6 +15,7 @@ import { setWorkerName } from '../process-info.js';
 import { encodeThrown } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import { messageAnswered, messageStarted, prepareLastWords } from './last-words.js';
 import { asNumbers } from './numbers.js';
 import { findUnsendable } from './sendable.js';
 
@@ -58,6 +59,7 @@ function afterResponseSent(): Promise<void> {
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   setWorkerName(request.name);
   progress = request.progress;
+  prepareLastWords(request.lastWords);
   let stage: 'modules' | 'initializer' = 'modules';
   try {
     for (const url of request.modules) await loadTaskModule(url);
@@ -82,6 +84,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
   const started = performance.now();
   const moving: Movable[] = [];
   const jobs: JobResponse[] = [];
+  messageStarted(request.seq, jobs);
   for (let i = 0; i < request.jobs.length; i++) {
     if (progress) {
       // Plain stores are enough: the main thread reads them only after this thread is gone.
@@ -90,6 +93,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     }
     jobs.push(await runJob(request.jobs[i]!, moving));
   }
+  messageAnswered();
   const retire = undoThenPollution();
   return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started, ...(retire ? { retire } : {}) }), moving);
 }

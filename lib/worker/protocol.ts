@@ -5,6 +5,7 @@
  * @module
  * @internal
  */
+import type { MessagePort } from 'node:worker_threads';
 
 /**
  * How a worker finds a task function: the task-module export with this name and exactly this
@@ -29,6 +30,8 @@ export interface InitRequest {
    * each job, so after a crash the engine knows which jobs never started and can requeue them.
    */
   readonly progress?: Int32Array;
+  /** Worker threads only: where the worker says its last words (see lib/worker/last-words.ts). */
+  readonly lastWords?: MessagePort;
 }
 
 /** One job: function id and the argument lists of its calls. */
@@ -52,6 +55,21 @@ export interface RunRequest {
 }
 
 export type WorkerRequest = InitRequest | RunRequest;
+
+/** Marks a {@link LastWords} message on a child process's IPC channel. */
+export const LAST_WORDS_TAG = '__pypoolLastWords';
+
+/**
+ * Sent by a worker that is dying in the middle of a message (see lib/worker/last-words.ts):
+ * the answers of its finished jobs, in order, and the index of the job that was running.
+ */
+export interface LastWords {
+  readonly [LAST_WORDS_TAG]: true;
+  readonly seq: number;
+  readonly answers: readonly JobResponse[];
+  /** Index of the job that was running (it may have done anything); later jobs never started. */
+  readonly running: number;
+}
 
 /** An error made sendable: enough to rebuild it, with its class, in the main thread. */
 export interface EncodedError {

@@ -1,0 +1,63 @@
+/**
+ * A worker's last words: when a task kills its worker (`process.exit()`, an uncaught error from
+ * a timer), the answers of the jobs that already finished in the current message are sent
+ * before the worker goes, with the index of the job that was running. Without them, those
+ * results would die with the message (the engine would fail jobs that had succeeded), and a
+ * child process could not say which jobs never started.
+ *
+ * Threads speak on a MessagePort of their own (given in the init message); child processes on
+ * their IPC channel. A kill from outside (SIGKILL, out of memory) leaves no last words: the
+ * engine then falls back to what it knows (see lib/engine/crash-triage.ts).
+ *
+ * @module
+ * @internal
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { JobResponse, LastWords } from './protocol.js';
+import { LAST_WORDS_TAG } from './protocol.js';
+
+/** The message being run: its sequence number, the answers so far, the job running now. */
+interface Current {
+  readonly seq: number;
+  readonly answers: readonly JobResponse[];
+}
+
+let current: Current | undefined;
+let port: MessagePort | undefined;
+let installed = false;
+
+/** Starts listening for the worker's end. `threadPort` is the port of a worker thread. */
+export function prepareLastWords(threadPort: MessagePort | undefined): void {
+  port = threadPort;
+  if (installed) return;
+  installed = true;
+  const exit = process.exit.bind(process);
+  // A task's process.exit() (and Node's own exit after an uncaught error) passes through here.
+  process.exit = ((code?: number | string | null) => {
+    sayLastWords();
+    return exit(code as number | undefined);
+  }) as typeof process.exit;
+  process.on('uncaughtExceptionMonitor', sayLastWords);
+}
+
+/** Called when a message starts: `answers` is filled in as its jobs finish. */
+export function messageStarted(seq: number, answers: readonly JobResponse[]): void {
+  current = { seq, answers };
+}
+
+/** Called when the answer to the message has been handed over. */
+export function messageAnswered(): void {
+  current = undefined;
+}
+
+function sayLastWords(): void {
+  if (!current) return;
+  const words: LastWords = { [LAST_WORDS_TAG]: true, seq: current.seq, answers: current.answers.slice(), running: current.answers.length };
+  current = undefined; // once: Node's exit after an uncaught error passes through process.exit too
+  try {
+    if (port) port.postMessage(words);
+    else process.send?.(words);
+  } catch {
+    // Nothing more can be done for a dying worker; the engine falls back to what it knows.
+  }
+}
