@@ -175,9 +175,16 @@ function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | u
   return bare({ values, errors: fixed });
 }
 
+/**
+ * Whether the answer holds values the trial must look at. Primitives always clone (symbols were
+ * refused by findUnsendable), and so do buffers and typed arrays the check has accepted (not
+ * detached): trying a 10 MB payload twice would double its cost for nothing.
+ */
 function holdsObjects(values: readonly unknown[], errors: readonly unknown[] | undefined): boolean {
   if (errors) return true;
-  for (const value of values) if (typeof value === 'object' && value !== null) return true;
+  for (const value of values) {
+    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) return true;
+  }
   return false;
 }
 

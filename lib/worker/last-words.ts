@@ -31,12 +31,14 @@ export function prepareLastWords(threadPort: MessagePort | undefined): void {
   port = threadPort;
   if (installed) return;
   installed = true;
-  const exit = process.exit.bind(process);
+  const exit = process.exit;
   // A task's process.exit() (and Node's own exit after an uncaught error) passes through here.
-  process.exit = ((code?: number | string | null) => {
+  // The arguments are passed on exactly as given: Node's own call relies on how many there are
+  // (`exit(undefined)` would end a worker that died of an error with code 0 instead of 1).
+  process.exit = function exitAfterLastWords(this: NodeJS.Process, ...args: unknown[]): never {
     sayLastWords();
-    return exit(code as number | undefined);
-  }) as typeof process.exit;
+    return (exit as (...a: unknown[]) => never).apply(this, args);
+  } as typeof process.exit;
   process.on('uncaughtExceptionMonitor', sayLastWords);
 }
 
