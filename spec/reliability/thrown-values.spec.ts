@@ -251,6 +251,26 @@ describe('encodeThrown (unit): never throws, always plain data', () => {
     });
   }
 
+  it('an explain step that throws leaves the value as it was thrown', () => {
+    const encoded = encodeThrown(new RangeError('original'), () => {
+      throw new Error('explain failed');
+    });
+    const decoded = decodeThrown(structuredClone(encoded));
+    expect(decoded).to.be.instanceOf(RangeError).and.have.property('message', 'original');
+    const explained = decodeThrown(encodeThrown(new Error('a'), () => new TypeError('clearer')));
+    expect(explained).to.be.instanceOf(TypeError).and.have.property('message', 'clearer');
+  });
+
+  it('the decoder never copies properties that would break the error, whoever encoded them', () => {
+    const props = JSON.parse('{"toString":1,"valueOf":2,"then":3,"constructor":4,"__proto__":{"hijacked":true},"code":"E_OK"}') as Record<string, unknown>;
+    const error = decodeThrown({ isError: true, name: 'TypeError', base: 'TypeError', message: 'm', stack: 'TypeError: m', props }) as TypeError;
+    expect(error).to.be.instanceOf(TypeError).and.have.property('code', 'E_OK');
+    expect('' + error).to.equal('TypeError: m');
+    expect(error).not.to.have.property('hijacked');
+    expect(error.constructor).to.equal(TypeError);
+    expect((error as unknown as { then?: unknown }).then).to.equal(undefined);
+  });
+
   it('an object whose prototype chain passes through a throwing Proxy', () => {
     const hostile = Object.setPrototypeOf({}, new Proxy({}, { getPrototypeOf() { throw new Error('proto trap'); } })) as object;
     const encoded = encodeThrown(hostile);
