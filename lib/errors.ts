@@ -228,14 +228,23 @@ export class WorkerLostError extends PoolError {
  * @example
  * ```ts
  * await pool.apply(() => { throw new TypeError('bad') }).catch(e => console.log(e.cause instanceof RemoteTraceback, e.cause.tb));
+ * await pool.apply(() => { throw Object.assign(new Error('x'), { fn: () => 1 }) }).catch(e => console.log(e.cause.unsent)); // { fn: '… is a function …' }
  * ```
  */
 export class RemoteTraceback extends PoolError {
   /** The stack trace as the worker printed it. */
   readonly tb: string;
+  /**
+   * The parts of the task's error that could not be sent back (a function-valued property, a
+   * symbol `cause`, a getter that threw...), by property name, each with the reason; absent
+   * when everything was sent. Python has no equivalent: pickle fails the whole exception.
+   */
+  declare readonly unsent?: Readonly<Record<string, string>>;
 
-  constructor(tb: string, options?: { cause?: unknown }) {
-    super(`\n"""\n${tb}\n"""`, 'ERR_POOL_REMOTE_TRACEBACK', options);
+  constructor(tb: string, options?: { cause?: unknown; unsent?: Readonly<Record<string, string>> }) {
+    super(`\n"""\n${tb}\n"""`, 'ERR_POOL_REMOTE_TRACEBACK', options && 'cause' in options ? { cause: options.cause } : undefined);
     this.tb = tb;
+    // Set only when something was dropped, so a logged traceback shows it and nothing otherwise.
+    if (options?.unsent) this.unsent = options.unsent;
   }
 }

@@ -143,7 +143,7 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
       values[i] = value;
     } catch (thrown) {
       errors ??= [];
-      errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(explainMissingVariable(thrown, compiled));
+      errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(thrown, (t) => explainMissingVariable(t, compiled));
     }
   }
   return sealAnswer(values, errors, moved);

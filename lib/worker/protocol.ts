@@ -85,6 +85,8 @@ export interface EncodedError {
   readonly errors?: readonly EncodedThrown[];
   /** A pypool error class to rebuild instead of a built-in one, e.g. MaybeEncodingError. */
   readonly pypoolClass?: 'MaybeEncodingError';
+  /** Parts of the error that were not sent (a function-valued property...), by name, with the reason. */
+  readonly unsent?: Readonly<Record<string, string>>;
 }
 
 /** A thrown value that is not an Error (`throw null`, `throw 'x'`), kept as it was thrown. */
