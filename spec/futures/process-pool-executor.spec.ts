@@ -102,8 +102,12 @@ describe('ProcessPoolExecutor: worker specifics', function () {
 
   it('replaces workers after max_tasks_per_child jobs and still finishes everything', async () => {
     const e = make(1, { max_tasks_per_child: 2 });
-    const ids = await within(collect(e.map(() => globalThis.process.hrtime.bigint().toString(), Array(6).fill(0))));
-    expect(ids).to.have.length(6);
+    // Each call names the worker it ran in (pid:threadId); one worker at a time, two calls each.
+    const workerId = (): string => `${process.pid}:${require('node:worker_threads').threadId}`;
+    const ids = await within(collect(e.map(workerId, Array(6).fill(0))));
+    const perWorker = new Map<string, number>();
+    for (const id of ids) perWorker.set(id, (perWorker.get(id) ?? 0) + 1);
+    expect([...perWorker.values()], 'calls per worker').to.deep.equal([2, 2, 2]);
   });
 
   it('rejects a function that cannot be sent to a worker at once', () => {

@@ -22,12 +22,16 @@ describe('transfer()', () => {
           pool.apply(async (a: Float64Array) => {
             const { transfer: move } = await import('pypool');
             a[0] = 10;
+            (globalThis as Record<string, unknown>).sentBack = a; // to look at it after the return
             return move(a);
           }, [transfer(data)]),
         );
         expect([...back]).to.deep.equal([10, 2, 3, 4]);
-        // The sender's buffer is detached when moved, untouched when copied.
+        // The sender's buffer is detached when moved, untouched when copied: the caller's
+        // argument, and the worker's result (asked of the same, only, worker).
         expect(data.length).to.equal(moves ? 0 : 4);
+        const left = await within(pool.apply(() => ((globalThis as Record<string, unknown>).sentBack as Float64Array).byteLength));
+        expect(left, "byteLength of the worker's buffer after it was sent back").to.equal(moves ? 0 : 32);
       });
     });
 

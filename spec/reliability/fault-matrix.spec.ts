@@ -374,8 +374,11 @@ async function closeJoin(cell: Cell, fault: Fault): Promise<void> {
   expect(got.ok).to.equal(false);
   if (!got.ok) fault.check(got.error, runtimeOf(cell));
   const outcomes = await Promise.all(healthy.map((r) => settle(r)));
-  if (fault.effect === 'broken') outcomes.forEach((o) => !o.ok && fault.check(o.error, 'thread'));
-  else checkHealthy(outcomes, fault, (e) => fault.effect === 'crash' && e instanceof WorkerLostError);
+  if (fault.effect === 'broken') {
+    // A broken pool runs nothing: every task fails, each with the documented error.
+    outcomes.forEach((o, i) => expect(o.ok, `task ${i} succeeded on a broken pool`).to.equal(false));
+    outcomes.forEach((o) => !o.ok && fault.check(o.error, 'thread'));
+  } else checkHealthy(outcomes, fault, (e) => fault.effect === 'crash' && e instanceof WorkerLostError);
 }
 
 async function duringTerminate(cell: Cell, fault: Fault): Promise<void> {
