@@ -6,6 +6,7 @@
  * silently ran one job per message would pass against a broken batcher).
  */
 import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Pool } from '../../lib/index.js';
 import { engineOf, within } from './support.js';
 
@@ -46,4 +47,37 @@ export function arrayWithFunction(x: number): unknown {
 /** An Error whose cause is a Symbol: structured clone refuses it. */
 export function errorWithSymbolCause(x: number): unknown {
   return new Error(`bad ${x}`, { cause: Symbol('s') });
+}
+
+/**
+ * Where every job counts its runs, so a spec can read them back even when a worker died: a
+ * SharedArrayBuffer in threads, a file the jobs append lines to in processes (written
+ * synchronously, before any exit). It reaches the workers through the initializer: a value
+ * passed to every job would be shared by the jobs of a message, and the engine would (rightly)
+ * cut the batch there.
+ */
+export type Tally = SharedArrayBuffer | string;
+
+export function newTally(runtime: 'thread' | 'process', jobs: number, file: string): Tally {
+  if (runtime === 'thread') return new SharedArrayBuffer(4 * jobs);
+  writeFileSync(file, '');
+  return file;
+}
+
+/** The pool initializer that installs the tally as `globalThis.__tally` (sent as source). */
+export function installTally(tally: Tally): void {
+  (globalThis as { __tally?: Int32Array | string }).__tally = typeof tally === 'string' ? tally : new Int32Array(tally);
+}
+
+/** Statement for a task's source: counts one run of item `x` in the installed tally. */
+export const COUNT_RUN = `{ const tally = globalThis.__tally;
+  if (typeof tally === 'string') process.getBuiltinModule('node:fs').appendFileSync(tally, x + '\\n');
+  else Atomics.add(tally, x, 1); }`;
+
+/** How often each of the first `jobs` items ran. */
+export function runCounts(tally: Tally, jobs: number): number[] {
+  if (typeof tally !== 'string') return [...new Int32Array(tally)].slice(0, jobs);
+  const counts = new Array<number>(jobs).fill(0);
+  for (const line of readFileSync(tally, 'utf8').split('\n')) if (line) counts[Number(line)]!++;
+  return counts;
 }
