@@ -23,6 +23,10 @@ import {
   type WorkerExitInfo,
 } from '../../lib/index.js';
 import type { Runtime } from '../../lib/engine/worker-engine-options.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchProbe, COUNT_RUN, installTally, newTally, runCounts, warmUp, type Tally } from './batch-support.js';
 import {
   JobLedger,
   RUNTIMES,
@@ -454,3 +458,211 @@ describe('reliability: fault matrix', function () {
     });
   }
 });
+
+// ---- batching rows -------------------------------------------------------------------------
+//
+// Under load the worker engine sends up to 256 short jobs in one message. These rows put the
+// fault in the middle of such a burst (the pool is warmed up first so the engine has measured
+// that jobs are short) and cross it with the moments above that apply to a running burst.
+// Documented outcome (docs/guarantees.md): a value that cannot be sent fails only its own call;
+// a worker that dies fails the culprit and at most the jobs of its messages in flight, every
+// job settles exactly once, jobs that succeeded keep their values and no job runs twice.
+
+type BatchMoment = 'mid-task' | 'mid-map' | 'close-join' | 'terminate';
+const BATCH_MOMENTS: readonly BatchMoment[] = ['mid-task', 'mid-map', 'close-join', 'terminate'];
+const BATCH_BURST = 1100;
+const CULPRIT = 600;
+/** Messages in flight per worker × jobs per message: the most a dying worker may take with it. */
+const MAX_LOST_IN_BATCHES = 2 * 256;
+
+interface BatchFault {
+  readonly name: string;
+  /** Statement the culprit runs (after its run is counted). */
+  readonly statement?: string;
+  /** The culprit's argument, when it is the argument that cannot be sent. */
+  readonly badItem?: () => unknown;
+  readonly effect: 'own' | 'crash';
+  readonly check: (error: unknown) => void;
+}
+
+const BATCH_FAULTS: readonly BatchFault[] = [
+  {
+    name: 'one argument that cannot be sent in a full batch',
+    badItem: () => Object.assign([CULPRIT], { f: () => CULPRIT }),
+    effect: 'own',
+    check: (error) => {
+      expect(error).to.be.instanceOf(SerializationError);
+      expect((error as Error).message).to.match(/argument 0\.f is a function|could not be cloned/);
+    },
+  },
+  {
+    name: 'one result that cannot be sent in a full batch',
+    statement: `return Object.assign([x], { f: () => x })`,
+    effect: 'own',
+    check: (error) => expect(error).to.be.instanceOf(MaybeEncodingError),
+  },
+  {
+    name: 'process.exit(7) in the middle of a full batch',
+    statement: `process.exit(7)`,
+    effect: 'crash',
+    check: (error) => expectWorkerLost(error, 7),
+  },
+];
+
+function batchTaskFor(fault: BatchFault): (x: unknown) => unknown {
+  return new Function(
+    'x',
+    `${COUNT_RUN}
+     if (x === ${CULPRIT}) { ${fault.statement ?? ''} }
+     return x * 2;`,
+  ) as (x: unknown) => unknown;
+}
+
+describe('reliability: fault matrix, batched bursts', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  before(async () => {
+    await warmUpThreadPool();
+    tmp = mkdtempSync(join(tmpdir(), 'pypool-fault-matrix-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const runtime of RUNTIMES) {
+    describe(`runtime ${runtime}`, () => {
+      for (const fault of BATCH_FAULTS) {
+        describe(fault.name, () => {
+          let pool: Pool | undefined;
+          let ledger: JobLedger;
+          let before: ResourceSnapshot;
+          let cellNumber = 0;
+
+          beforeEach(() => {
+            before = snapshot();
+          });
+
+          afterEach(async () => {
+            if (pool) {
+              await within(pool.terminate(), 15, 'terminate in afterEach');
+              ledger.expectEachSettledOnce();
+              pool = undefined;
+            }
+            await expectNoLeaks(before);
+          });
+
+          for (const moment of BATCH_MOMENTS) {
+            it(`at moment "${moment}": ${fault.effect === 'own' ? 'only the culprit fails' : 'the culprit fails with WorkerLostError, a bounded number of neighbours with it, nothing runs twice'}; every result settles once`, async () => {
+              const tally = newTally(runtime, BATCH_BURST, join(tmp, `${fault.effect}-${moment}-${cellNumber++}.log`));
+              pool = new Pool({ processes: 2, runtime, initializer: installTally, initargs: [tally] });
+              ledger = new JobLedger(pool);
+              const probe = new BatchProbe(pool);
+              const exits: WorkerExitInfo[] = [];
+              pool.on('workerExit', (info) => exits.push(info));
+              await warmUp(pool);
+              probe.sizes.length = 0;
+              const fn = batchTaskFor(fault);
+              const items: unknown[] = Array.from({ length: BATCH_BURST }, (_, x) => x);
+              if (fault.badItem) items[CULPRIT] = fault.badItem();
+              const cell = { pool, fn, items, exits, tally, probe, runtime };
+              if (moment === 'mid-map') await batchMidMap(cell, fault);
+              else await batchBurst(cell, fault, moment);
+            });
+          }
+        });
+      }
+    });
+  }
+});
+
+interface BatchCell {
+  readonly pool: Pool;
+  readonly fn: (x: unknown) => unknown;
+  readonly items: readonly unknown[];
+  readonly exits: WorkerExitInfo[];
+  readonly tally: Tally;
+  readonly probe: BatchProbe;
+  readonly runtime: Runtime;
+}
+
+/** Nothing ran twice; the culprit ran unless its argument could not be sent. */
+function expectRunsAtMostOnce(cell: BatchCell, fault: BatchFault): number[] {
+  const runs = runCounts(cell.tally, BATCH_BURST);
+  expect(runs.flatMap((n, x) => (n > 1 ? [x] : [])), 'items that ran more than once').to.deep.equal([]);
+  expect(runs[CULPRIT]).to.equal(fault.badItem ? 0 : 1);
+  return runs;
+}
+
+/** apply_async × BATCH_BURST, then the moment (run on, close and join, or terminate). */
+async function batchBurst(cell: BatchCell, fault: BatchFault, moment: BatchMoment): Promise<void> {
+  const settledCount = new Array<number>(BATCH_BURST).fill(0);
+  const results = cell.items.map((item, x) =>
+    cell.pool.apply_async(cell.fn, [item], { callback: () => settledCount[x]!++, error_callback: () => settledCount[x]!++ }),
+  );
+  if (moment === 'close-join') {
+    cell.pool.close();
+    await within(cell.pool.join(), 30, 'join');
+    expect(results.every((r) => r.ready()), 'after join() every result is final').to.equal(true);
+  } else if (moment === 'terminate') {
+    // Terminate while the burst runs: some batches answered, the rest in flight or queued.
+    await until(() => results.some((r) => r.ready()), 15, 'the first answers');
+    await within(cell.pool.terminate(), 15, 'terminate');
+  }
+  const outcomes = await Promise.all(results.map((r) => settle(r.get(), 30, 'burst result')));
+  expect(settledCount.every((n) => n === 1), 'every callback ran exactly once').to.equal(true);
+  const runs = moment === 'terminate' ? runCounts(cell.tally, BATCH_BURST) : expectRunsAtMostOnce(cell, fault);
+  if (moment === 'terminate') expect(runs.filter((n) => n > 1)).to.deep.equal([], 'nothing ran twice');
+
+  const failed: number[] = [];
+  outcomes.forEach((o, x) => {
+    if (o.ok) {
+      expect(o.value, `item ${x}`).to.equal(x * 2);
+      expect(runs[x], `item ${x} succeeded, so it ran once`).to.equal(1);
+      return;
+    }
+    failed.push(x);
+    if (moment === 'terminate' && o.error instanceof PoolStateError) return;
+    if (x === CULPRIT) fault.check(o.error);
+    else {
+      expect(fault.effect, `item ${x} failed with ${String(o.error)}`).to.equal('crash');
+      expect(o.error).to.be.instanceOf(WorkerLostError);
+    }
+  });
+  if (moment === 'terminate') {
+    cell.probe.expectBatched(8);
+    return;
+  }
+  expect(failed).to.include(CULPRIT);
+  if (fault.effect === 'own') {
+    expect(failed).to.deep.equal([CULPRIT]);
+    expect(cell.exits).to.deep.equal([]);
+  } else {
+    expect(cell.exits).to.have.length(1);
+    expect(cell.exits[0]!.lostJobs).to.equal(failed.length);
+    expect(failed.length).to.be.at.most(MAX_LOST_IN_BATCHES);
+    console.log(`      [figure] ${cell.runtime}, ${moment}: one crash in a burst of ${BATCH_BURST} failed ${failed.length} job(s); largest message ${cell.probe.largest} jobs`);
+  }
+  cell.probe.expectBatched(64);
+  if (moment === 'mid-task') {
+    expect(engineOf(cell.pool).state).to.equal('running');
+    expect(await within(cell.pool.map((x: number) => x + 1, [1, 2, 3], 1), 15, 'follow-up map')).to.deep.equal([2, 3, 4]);
+  }
+}
+
+/** map_async with chunksize 1: the map rejects with the culprit's error once every item finished. */
+async function batchMidMap(cell: BatchCell, fault: BatchFault): Promise<void> {
+  const result = cell.pool.map_async(cell.fn, cell.items, 1);
+  const got = await settle(result.get(), 30, 'map');
+  expect(got.ok, 'the map must fail').to.equal(false);
+  if (!got.ok) fault.check(got.error);
+  expect(result.completed).to.equal(BATCH_BURST);
+  const runs = expectRunsAtMostOnce(cell, fault);
+  if (fault.effect === 'own') {
+    expect(runs.filter((n, x) => x !== CULPRIT && n !== 1)).to.deep.equal([], 'every other item ran exactly once');
+    expect(cell.exits).to.deep.equal([]);
+  } else {
+    expect(cell.exits).to.have.length(1);
+    expect(cell.exits[0]!.lostJobs).to.be.within(1, MAX_LOST_IN_BATCHES);
+    console.log(`      [figure] ${cell.runtime}, mid-map: one crash in a map of ${BATCH_BURST} (chunksize 1) failed ${cell.exits[0]!.lostJobs} job(s); largest message ${cell.probe.largest} jobs`);
+  }
+  cell.probe.expectBatched(64);
+  expect(await within(cell.pool.map((x: number) => x + 1, [1, 2, 3], 1), 15, 'follow-up map')).to.deep.equal([2, 3, 4]);
+}

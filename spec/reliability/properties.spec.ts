@@ -16,8 +16,9 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor, type Executor } from '../../lib/index.js';
-import { JobLedger, expectNoLeaks, snapshot, warmUpThreadPool, within, type ResourceSnapshot } from './support.js';
+import { MaybeEncodingError, Pool, ProcessPoolExecutor, SerializationError, ThreadPool, ThreadPoolExecutor, type Executor } from '../../lib/index.js';
+import { BatchProbe, warmUp } from './batch-support.js';
+import { JobLedger, expectNoLeaks, settle, snapshot, warmUpThreadPool, within, type ResourceSnapshot } from './support.js';
 
 /** How an item fails: an Error thrown, a non-Error value thrown, or a rejected promise. */
 type FailureKind = 'none' | 'error' | 'string' | 'reject';
@@ -315,3 +316,205 @@ describe('reliability: properties against a sequential model', function () {
     }
   }
 });
+
+// ---- batching: each job of a shared message behaves as if it had been sent alone -------------
+
+/**
+ * Where a call's argument comes from: one of the run's shared values (reused across calls, the
+ * case a batch must cut), a fresh value, or a pair / wrapper holding two shared values (maybe the
+ * same one twice: identity within one job is kept, as pickling one task keeps it).
+ */
+type Ref = { shared: number } | { fresh: number } | { pair: [number, number] } | { wrap: [number, number] };
+type Call = { api: 'apply_async'; args: Ref[] } | { api: 'map'; items: Ref[] } | { api: 'starmap'; items: Ref[][] };
+
+const refArb: fc.Arbitrary<Ref> = fc.oneof(
+  fc.record({ shared: fc.nat(7) }),
+  fc.record({ fresh: fc.integer({ min: -5, max: 5 }) }),
+  fc.record({ pair: fc.tuple(fc.nat(7), fc.nat(7)) }),
+  fc.record({ wrap: fc.tuple(fc.nat(7), fc.nat(7)) }),
+);
+const argsArb = fc.array(refArb, { minLength: 1, maxLength: 3 });
+const callArb: fc.Arbitrary<Call> = fc.oneof(
+  { arbitrary: fc.record({ api: fc.constant('apply_async' as const), args: argsArb }), weight: 3 },
+  fc.record({ api: fc.constant('map' as const), items: fc.array(refArb, { minLength: 1, maxLength: 6 }) }),
+  fc.record({ api: fc.constant('starmap' as const), items: fc.array(argsArb, { minLength: 1, maxLength: 6 }) }),
+);
+const sharedBurstArb = fc.record({
+  shapes: fc.array(fc.constantFrom('object', 'array', 'bytes'), { minLength: 1, maxLength: 4 }),
+  calls: fc.array(callArb, { minLength: 10, maxLength: 120 }),
+});
+
+/**
+ * The task of the shared-argument property: mutates everything it was given (each object once,
+ * however often it is reachable) and returns a digest of what it saw afterwards. A job that saw
+ * another job's copy, or the caller's object, gives a different digest than the model.
+ */
+function touch(...args: unknown[]): string {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (value instanceof Uint8Array) value[0] = value[0]! + 1;
+    else if (Array.isArray(value)) {
+      for (const item of [...value]) visit(item);
+      value.push(value.length);
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) visit(record[key]);
+      record.n = (typeof record.n === 'number' ? record.n : 0) + 1;
+    }
+  };
+  args.forEach(visit);
+  const show = (_key: string, v: unknown): unknown => (v instanceof Uint8Array ? [...v] : v);
+  return `${JSON.stringify(args, show)}|${seen.size}`;
+}
+
+function makeShared(shape: string): unknown {
+  if (shape === 'object') return { n: 0, list: [1] };
+  if (shape === 'array') return [{ n: 0 }];
+  return new Uint8Array(2);
+}
+
+function resolveRef(ref: Ref, shared: readonly unknown[]): unknown {
+  const at = (k: number): unknown => shared[k % shared.length];
+  if ('shared' in ref) return at(ref.shared);
+  if ('fresh' in ref) return { n: ref.fresh, list: [] };
+  if ('pair' in ref) return [at(ref.pair[0]), at(ref.pair[1])];
+  return { left: at(ref.wrap[0]), right: at(ref.wrap[1]) };
+}
+
+/** Positions of a burst where a value cannot be sent, and what the task returns there. */
+const BAD_KINDS = [
+  'arg:function',
+  'arg:symbol',
+  'arg:array-fn',
+  'arg:error-symbol',
+  'result:function',
+  'result:symbol',
+  'result:array-fn',
+  'result:error-symbol',
+] as const;
+type Position = 'ok' | (typeof BAD_KINDS)[number];
+
+const badBurstArb = fc
+  .record({
+    length: fc.integer({ min: 20, max: 300 }),
+    bad: fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom(...BAD_KINDS) }), { minLength: 1, maxLength: 6 }),
+  })
+  .map(({ length, bad }) => {
+    const positions: Position[] = Array<Position>(length).fill('ok');
+    for (const { at, kind } of bad) positions[at % length] = kind;
+    return positions;
+  });
+
+/** The task of the bad-value property: item i returns i * 2, or a result that cannot be sent. */
+function answer(kind: string, i: number, _payload?: unknown): unknown {
+  if (kind === 'result:function') return () => i;
+  if (kind === 'result:symbol') return Symbol('result');
+  if (kind === 'result:array-fn') return Object.assign([i], { f: () => i });
+  if (kind === 'result:error-symbol') return new Error(`result ${i}`, { cause: Symbol('s') });
+  return i * 2;
+}
+
+function badArgument(kind: Position, i: number): unknown {
+  if (kind === 'arg:function') return () => i;
+  if (kind === 'arg:symbol') return Symbol('argument');
+  if (kind === 'arg:array-fn') return Object.assign([i], { f: () => i });
+  return new Error(`argument ${i}`, { cause: Symbol('s') });
+}
+
+for (const runtime of ['thread', 'process'] as const) {
+  describe(`reliability: properties of batched bursts (${runtime})`, function () {
+    this.timeout(180_000);
+    let baseline: ResourceSnapshot;
+    let pool: Pool;
+    let ledger: JobLedger;
+    let probe: BatchProbe;
+    let exits: number;
+    const runs = runtime === 'thread' ? 30 : 15;
+
+    before(async () => {
+      await warmUpThreadPool();
+      baseline = snapshot();
+      pool = new Pool({ processes: 2, runtime });
+      ledger = new JobLedger(pool);
+      probe = new BatchProbe(pool);
+      exits = 0;
+      pool.on('workerExit', () => exits++);
+      await warmUp(pool);
+    });
+
+    after(async () => {
+      await within(pool.terminate(), 15, 'terminate');
+      ledger.expectEachSettledOnce();
+      await expectNoLeaks(baseline);
+    });
+
+    it('a burst of apply_async / map(chunksize 1) / starmap over shared values: each job sees its own copy, each result settles once', async () => {
+      probe.sizes.length = 0;
+      await fc.assert(
+        fc.asyncProperty(sharedBurstArb, async ({ shapes, calls }) => {
+          const shared = shapes.map(makeShared);
+          const before = structuredClone(shared);
+          // The model: every job runs on a structured clone of its own arguments, taken now.
+          const expected: string[][] = [];
+          const settledCount: number[] = [];
+          const pending: Promise<unknown>[] = [];
+          calls.forEach((call, c) => {
+            settledCount.push(0);
+            const count = (): void => void settledCount[c]!++;
+            if (call.api === 'apply_async') {
+              const args = call.args.map((ref) => resolveRef(ref, shared));
+              expected.push([touch(...structuredClone(args))]);
+              pending.push(pool.apply_async(touch, args, { callback: count, error_callback: count }).get().then((v) => [v]));
+            } else if (call.api === 'map') {
+              const items = call.items.map((ref) => resolveRef(ref, shared));
+              expected.push(items.map((item) => touch(structuredClone(item))));
+              pending.push(pool.map_async(touch, items, { chunksize: 1, callback: count, error_callback: count }).get());
+            } else {
+              const items = call.items.map((refs) => refs.map((ref) => resolveRef(ref, shared)));
+              expected.push(items.map((args) => touch(...structuredClone(args))));
+              pending.push(pool.starmap_async(touch, items, { chunksize: 1, callback: count, error_callback: count }).get());
+            }
+          });
+          const got = await within(Promise.all(pending), 30, 'burst');
+          expect(got).to.deep.equal(expected);
+          expect(settledCount.every((n) => n === 1), 'every call settled exactly once').to.equal(true);
+          expect(shared, 'the caller\'s values are never changed').to.deep.equal(before);
+        }),
+        { numRuns: runs },
+      );
+      // Shared values cut messages short, so a few jobs per message is all there can be.
+      probe.expectBatched(2);
+      expect(exits).to.equal(0);
+    });
+
+    it('a burst with unsendable arguments / results at random positions: exactly those fail (SerializationError / MaybeEncodingError), no worker exits', async () => {
+      probe.sizes.length = 0;
+      await fc.assert(
+        fc.asyncProperty(badBurstArb, async (positions) => {
+          const settledCount = positions.map(() => 0);
+          const results = positions.map((kind, i) => {
+            const count = (): void => void settledCount[i]!++;
+            const args: [string, number, unknown?] = kind.startsWith('arg:') ? [kind, i, badArgument(kind, i)] : [kind, i];
+            return pool.apply_async(answer, args, { callback: count, error_callback: count });
+          });
+          const outcomes = await Promise.all(results.map((r) => settle(r.get(), 30, 'burst result')));
+          outcomes.forEach((o, i) => {
+            const kind = positions[i]!;
+            if (kind === 'ok') expect(o, `position ${i}`).to.deep.equal({ ok: true, value: i * 2 });
+            else {
+              expect(o.ok, `position ${i} (${kind}) must fail`).to.equal(false);
+              const error = (o as { error: unknown }).error;
+              expect(error, `position ${i} (${kind})`).to.be.instanceOf(kind.startsWith('arg:') ? SerializationError : MaybeEncodingError);
+            }
+          });
+          expect(settledCount.every((n) => n === 1), 'every call settled exactly once').to.equal(true);
+          expect(exits, 'no worker exited').to.equal(0);
+        }),
+        { numRuns: runs },
+      );
+      probe.expectBatched(8);
+    });
+  });
+}
