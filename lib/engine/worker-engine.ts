@@ -392,7 +392,10 @@ export class WorkerEngine implements Engine {
     );
   }
 
-  private onBatchDone(slot: Slot, batch: Batch, response: WorkerResponse): void {
+  private onBatchDone(slot: Slot, batch: Batch, response: WorkerResponse | null): void {
+    // tinypool "resolves" the messages of a worker thread that died of `throw null` with null:
+    // a death, which the worker's exit settles.
+    if (response === null || typeof response !== 'object') return;
     if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
     if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
     for (const id of batch.fnIds) slot.knownFns.add(id);
