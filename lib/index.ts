@@ -35,3 +35,4 @@ export { transfer, type Transferable } from './transfer.js';
 export { current_thread, currentThread, type ThreadInfo } from './thread-info.js';
 export type { Runtime } from './engine/worker-engine-options.js';
 export type { WorkerExitInfo, TaskFunction } from './engine/engine.js';
+export type { ResourceLimits } from './validate.js';

@@ -234,7 +234,16 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Heap and stack limits of a worker thread (Node's `resourceLimits`). */
+/**
+ * Heap and stack limits of a worker thread (Node's `resourceLimits`), in MB.
+ *
+ * Python equivalent: none (CPython's pool processes take no memory limits).
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ processes: 2, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+ * ```
+ */
 export interface ResourceLimits {
   /** Main heap size limit, in MB (a worker that exceeds it dies: WorkerLostError). */
   maxOldGenerationSizeMb?: number;
