@@ -12,7 +12,7 @@ import { decodeThrown } from '../remote-error.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
 import { asNumbers } from '../worker/numbers.js';
 import type { JobRequest, JobResponse } from '../worker/protocol.js';
-import { findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
+import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
 import type { Job, Outcome } from './engine.js';
 
 /** A job ready to send. */
@@ -100,7 +100,7 @@ function prepareArgs(
   try {
     return mapIfChanged(args, (arg, a) => prepare(arg, callIndex, a));
   } catch (error) {
-    refuse(`the argument list cannot be read (${error instanceof Error ? error.message : String(error)}); pass a plain array of arguments`);
+    refuse(`the argument list cannot be read (${errorText(error)}); pass a plain array of arguments`);
     return [];
   }
 }

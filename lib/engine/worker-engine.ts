@@ -16,6 +16,7 @@ import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
+import { errorText } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
@@ -203,7 +204,7 @@ export class WorkerEngine implements Engine {
         // A worker that dies during init is reported through its exit; anything else means the
         // init message itself could not be sent: the initargs can never reach a worker.
         if (slot.handle.diedOf(error)) return;
-        const cause = new SerializationError(`Cannot send the initargs to a worker: ${describeSendError(error)}`);
+        const cause = new SerializationError(`Cannot send the initargs to a worker: ${errorText(error)}`);
         this.breakPool(cause, 'The initargs cannot be sent to a worker, so the pool cannot run tasks; see the cause');
       });
   }
@@ -447,7 +448,7 @@ export class WorkerEngine implements Engine {
     slot.assigned -= batch.jobs.length; // never ran: they do not count toward maxtasksperchild
     if (batch.jobs.length === 1 && this.sendAlone.has(batch.jobs[0]!)) {
       const job = batch.jobs[0]!;
-      job.fail(new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${describeSendError(error)}`));
+      job.fail(new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${errorText(error)}`));
     } else {
       for (const job of batch.jobs) {
         this.sendAlone.add(job);
@@ -467,14 +468,5 @@ export class WorkerEngine implements Engine {
   private measure(elapsedMs: number, jobCount: number): void {
     const sample = elapsedMs / jobCount;
     this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
-  }
-}
-
-/** What serialising a message threw, as text (it may be a DataCloneError or a getter's error). */
-function describeSendError(error: unknown): string {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    return 'the value could not be serialised';
   }
 }

@@ -12,15 +12,15 @@ import { isMainThread } from 'node:worker_threads';
 import { movableAnswer } from '../internal/tinypool-worker.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
-import { encodeThrown } from './error-codec.js';
+import { encodeThrown, maybeEncodingError } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
-import { messageAnswered, messageStarted, prepareLastWords } from './last-words.js';
+import { messageStarted, prepareLastWords } from './last-words.js';
 import { asNumbers } from './numbers.js';
-import { findUnsendable } from './sendable.js';
+import { errorText, findUnsendable } from './sendable.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
-// `require`; give them one so `require('node:fs')` works as DESIGN.md promises.
+// `require`; give them one so `require('node:fs')` works (docs/task-functions.md).
 const globals = globalThis as Record<string, unknown>;
 globals.require ??= createRequire(`${process.cwd()}/`);
 
@@ -93,7 +93,6 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
     }
     jobs.push(await runJob(request.jobs[i]!, moving));
   }
-  messageAnswered();
   const retire = undoThenPollution();
   return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started, ...(retire ? { retire } : {}) }), moving);
 }
@@ -125,26 +124,27 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
   const skip = job.skip ? new Set(job.skip) : undefined;
   for (let i = 0; i < count; i++) {
     if (skip?.has(i)) continue;
+    let value: unknown;
     try {
       if (!compiled) throw new Error(`pypool internal error: task function #${job.fnId} was never sent to this worker`);
-      let value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
+      value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
       if (isThenable(value)) value = await value;
-      if (isTransferMarker(value)) {
-        const unwrapped = unwrapTransfer(value);
-        value = unwrapped.value;
-        // Only threads can move memory; between processes the buffer is copied.
-        if (unwrapped.move && inThread) {
-          moving.push(unwrapped.move);
-          (moved ??= new Set()).add(i);
-        }
-      }
-      const problem = findUnsendable(value, 'the result');
-      if (problem) throw encodingError(problem);
-      values[i] = value;
     } catch (thrown) {
-      errors ??= [];
-      errors[i] = thrown instanceof ResultEncodingProblem ? thrown.encoded : encodeThrown(thrown, (t) => explainMissingVariable(t, compiled));
+      (errors ??= [])[i] = encodeThrown(thrown, (t) => explainMissingVariable(t, compiled));
+      continue;
     }
+    if (isTransferMarker(value)) {
+      const unwrapped = unwrapTransfer(value);
+      value = unwrapped.value;
+      // Only threads can move memory; between processes the buffer is copied.
+      if (unwrapped.move && inThread) {
+        moving.push(unwrapped.move);
+        (moved ??= new Set()).add(i);
+      }
+    }
+    const problem = findUnsendable(value, 'the result');
+    if (problem) (errors ??= [])[i] = resultError(problem);
+    else values[i] = value;
   }
   return sealAnswer(values, errors, moved);
 }
@@ -165,10 +165,10 @@ function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | u
   const fixed: (EncodedThrown | undefined)[] = errors ?? [];
   for (let i = 0; i < values.length; i++) {
     if (moved?.has(i)) continue;
-    if (errors?.[i] !== undefined && !clones([], [errors[i]], undefined)) fixed[i] = encodingError(`the thrown value of call ${i} could not be sent back`).encoded;
+    if (errors?.[i] !== undefined && !clones([], [errors[i]], undefined)) fixed[i] = resultError(`the thrown value of call ${i} could not be sent back`);
     else if (errors?.[i] === undefined && !clones([values[i]], undefined, undefined)) {
       const problem = findUnsendable(values[i], 'the result', { thorough: true });
-      fixed[i] = encodingError(problem ?? `the result cannot be serialised (${cloneFailure(values[i])})`).encoded;
+      fixed[i] = resultError(problem ?? `the result cannot be serialised (${cloneFailure(values[i])})`);
       values[i] = undefined;
     }
   }
@@ -204,11 +204,7 @@ function cloneFailure(value: unknown): string {
     structuredClone(value);
     return 'unknown reason';
   } catch (error) {
-    try {
-      return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    } catch {
-      return 'unprintable error';
-    }
+    return errorText(error);
   }
 }
 
@@ -228,27 +224,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   if (value instanceof Promise) return true;
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
   const then = (value as { then?: unknown }).then;
-  return typeof then === 'function' && then !== OBJECT_THEN();
+  return typeof then === 'function' && then !== (Object.prototype as { then?: unknown }).then;
 }
 
-function OBJECT_THEN(): unknown {
-  return (Object.prototype as { then?: unknown }).then;
-}
-
-/** Wraps a result that cannot be sent, so it is reported as MaybeEncodingError in the caller. */
-class ResultEncodingProblem {
-  constructor(readonly encoded: EncodedThrown) {}
-}
-
-function encodingError(problem: string): ResultEncodingProblem {
-  const message = `Error sending result: ${problem}`;
-  return new ResultEncodingProblem({
-    isError: true,
-    name: 'MaybeEncodingError',
-    base: 'Error',
-    message,
-    stack: `MaybeEncodingError: ${message}`,
-    props: { code: 'ERR_POOL_ENCODING' },
-    pypoolClass: 'MaybeEncodingError',
-  });
+/** A result that cannot be sent back: MaybeEncodingError in the caller, as in CPython. */
+function resultError(problem: string): EncodedThrown {
+  return maybeEncodingError(`Error sending result: ${problem}`);
 }

@@ -11,7 +11,7 @@
  */
 import { types } from 'node:util';
 import type { EncodedError, EncodedThrown } from './protocol.js';
-import { findUnsendable } from './sendable.js';
+import { errorText, findUnsendable } from './sendable.js';
 
 /** How the root of every path in the messages is named. */
 const ROOT = 'the thrown value';
@@ -56,7 +56,7 @@ export function encodeThrown(thrown: unknown, explain?: (thrown: unknown) => unk
     return encodeAny(explained(thrown, explain), ROOT, { ancestors: [], count: 0 }, 0);
   } catch (error) {
     // Only an exotic object can get here (e.g. a prototype chain through a throwing Proxy).
-    return encodingFailure(`${ROOT} cannot be read for sending (${describe(error)})`);
+    return encodingFailure(`${ROOT} cannot be read for sending (${errorText(error)})`);
   }
 }
 
@@ -193,7 +193,7 @@ function sendableCopy(value: unknown, path: string): { value?: unknown; problem?
   try {
     return { value: structuredClone(value) };
   } catch (error) {
-    return { problem: `${path} cannot be sent (${describe(error)})` };
+    return { problem: `${path} cannot be sent (${errorText(error)})` };
   }
 }
 
@@ -206,7 +206,7 @@ function readProperty(object: object, key: string, path: string): unknown {
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {
-    unreadable = `${path}.${key} cannot be read (${describe(error)}); it is not sent`;
+    unreadable = `${path}.${key} cannot be read (${errorText(error)}); it is not sent`;
     return UNREADABLE;
   }
 }
@@ -218,19 +218,16 @@ function readString(error: Error, key: 'name' | 'message' | 'stack', path: strin
   return typeof value === 'string' ? value : undefined;
 }
 
-/** What an error caught while encoding says, without any chance of throwing again. */
-function describe(error: unknown): string {
-  try {
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return typeof text === 'string' ? text : 'unknown reason';
-  } catch {
-    return 'an error that cannot be described';
-  }
-}
-
 /** The encoding of a MaybeEncodingError: what the task threw could not be sent. */
 function encodingFailure(problem: string): EncodedError {
-  const message = `Error sending what the task threw: ${problem}`;
+  return maybeEncodingError(`Error sending what the task threw: ${problem}`);
+}
+
+/**
+ * The encoding of a MaybeEncodingError with this message, rebuilt as that class in the caller
+ * (lib/remote-error.ts): a result or thrown value that cannot be sent back.
+ */
+export function maybeEncodingError(message: string): EncodedError {
   return {
     isError: true,
     name: 'MaybeEncodingError',

@@ -42,14 +42,15 @@ export function prepareLastWords(threadPort: MessagePort | undefined): void {
   process.on('uncaughtExceptionMonitor', sayLastWords);
 }
 
-/** Called when a message starts: `answers` is filled in as its jobs finish. */
+/**
+ * Called when a message starts: `answers` is filled in as its jobs finish. The last message is
+ * kept after it was answered, until the next one starts: a worker that dies while idle (a timer
+ * of a finished task throws) repeats that answer, since its exit can overtake the answer itself
+ * on the way to the main thread. Repeating an answer that did arrive changes nothing (the engine
+ * settles each job once).
+ */
 export function messageStarted(seq: number, answers: readonly JobResponse[]): void {
   current = { seq, answers };
-}
-
-/** Called when the answer to the message has been handed over. */
-export function messageAnswered(): void {
-  current = undefined;
 }
 
 function sayLastWords(): void {

@@ -67,7 +67,7 @@ export interface LastWords {
   readonly [LAST_WORDS_TAG]: true;
   readonly seq: number;
   readonly answers: readonly JobResponse[];
-  /** Index of the job that was running (it may have done anything); later jobs never started. */
+  /** Index of the job that was running (it may have done anything; the number of jobs when the message had finished); later jobs never started. */
   readonly running: number;
 }
 

@@ -99,11 +99,16 @@ export function findUnsendable(value: unknown, label: string, options?: SendChec
   }
 }
 
-function errorText(error: unknown): string {
+/**
+ * What a caught error says (`TypeError: …`), without any chance of throwing again: the error may
+ * come from a hostile getter or Proxy. Used wherever a send or clone failure is reported.
+ */
+export function errorText(error: unknown): string {
   try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return typeof text === 'string' ? text : 'unknown reason';
   } catch {
-    return 'an unprintable error';
+    return 'an error that cannot be described';
   }
 }
 
