@@ -75,6 +75,8 @@ describe('ProcessPoolExecutor: worker specifics', function () {
     const cause = (error as Error).cause;
     expect(cause).to.be.instanceOf(RemoteTraceback);
     expect((cause as RemoteTraceback).tb).to.include('123 some comment');
+    // A stack, not just the message: the frame of the function that threw, in the worker.
+    expect((cause as RemoteTraceback).tb).to.match(/\n\s+at \S*raiseRuntimeError\b/);
   });
 
   it('a worker that dies mid-call fails only its own future, and the executor keeps working', async () => {

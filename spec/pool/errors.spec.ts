@@ -68,8 +68,12 @@ for (const runtime of RUNTIMES) {
       expect(traceback.tb).to.include('TypeError: with a stack');
       expect(traceback.tb).to.include('failingTask');
       expect(traceback.message).to.include(traceback.tb);
-      // The caller-side stack is the caller's own; the worker's is in the cause.
+      // The caller-side stack is the caller's own (built in this thread, where the error was
+      // rebuilt); the worker's frames are only in the cause.
       expect(error.stack).to.be.a('string');
+      expect(error.stack!.split('\n')[0]).to.equal('TypeError: with a stack');
+      expect(error.stack).to.match(/\n\s+at /);
+      expect(error.stack).not.to.include('failingTask');
     });
 
     it('keeps code and other own properties', async () => {
