@@ -69,6 +69,8 @@ interface Slot {
   readonly progress: Int32Array | undefined;
   /** Where a dying worker said it was, [batch seq, job index] (see lib/worker/last-words.ts). */
   lastWords: readonly [number, number] | undefined;
+  /** The uncaught error the worker said it dies of (see onLastWords). */
+  deathCause: unknown;
 }
 
 /** Runs jobs on worker threads or child processes. See the module comment. */
@@ -178,6 +180,7 @@ export class WorkerEngine implements Engine {
       lastSeq: 0,
       progress: runtime === 'thread' ? new Int32Array(new SharedArrayBuffer(8)) : undefined,
       lastWords: undefined,
+      deathCause: undefined,
     };
     this.slots.add(slot);
     void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
@@ -215,7 +218,8 @@ export class WorkerEngine implements Engine {
     slot.inFlight.clear();
     let report: WorkerExitInfo | undefined;
     if (!exit.expected) {
-      const error = new WorkerLostError(exit.exitCode, exit.signal, exit.cause === undefined ? undefined : { cause: exit.cause });
+      const cause = exit.cause ?? slot.deathCause;
+      const error = new WorkerLostError(exit.exitCode, exit.signal, cause === undefined ? undefined : { cause });
       const lost = this.failOrGiveBack(batches, slot, error);
       if (!slot.initialized) this.onStartFailure(error);
       else if (this.engineState === 'running' || this.queue.size > 0) this.startWorker();
@@ -430,6 +434,9 @@ export class WorkerEngine implements Engine {
    * never started (threads know that from shared memory).
    */
   private onLastWords(slot: Slot, words: LastWords): void {
+    // The error it dies of: a worker thread also reports it with its 'error' event, which can
+    // come late; a child process reports it nowhere else.
+    if (words.error) slot.deathCause ??= decodeThrown(words.error);
     const batch = [...slot.inFlight].find((b) => b.seq === words.seq);
     if (!batch) return;
     this.settleFrom(batch, words.answers);

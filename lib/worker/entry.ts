@@ -91,7 +91,7 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
       progress[0] = request.seq;
       progress[1] = i;
     }
-    jobs.push(await runJob(request.jobs[i]!, moving));
+    await runJob(request.jobs[i]!, moving, jobs);
   }
   const retire = undoThenPollution();
   return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started, ...(retire ? { retire } : {}) }), moving);
@@ -113,14 +113,17 @@ function undoThenPollution(): boolean {
   return polluted;
 }
 
-/** Runs one job; buffers its results marked with transfer() are added to `moving`. */
-async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> {
+/** Runs one job and adds its answer to `answers`; buffers of results marked with transfer() go to `moving`. */
+async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]): Promise<void> {
   const compiled = functions.get(job.fnId);
   const { items, calls } = job;
   const count = items ? items.length : calls!.length;
   const values: unknown[] = new Array(count);
   let errors: (EncodedThrown | undefined)[] | undefined;
   let moved: Set<number> | undefined;
+  // Whether some result holds what findUnsendable cannot vouch for (see sealAnswer).
+  const uncertain = { value: false };
+  const check = { uncertain };
   const skip = job.skip ? new Set(job.skip) : undefined;
   for (let i = 0; i < count; i++) {
     if (skip?.has(i)) continue;
@@ -142,26 +145,28 @@ async function runJob(job: JobRequest, moving: Movable[]): Promise<JobResponse> 
         (moved ??= new Set()).add(i);
       }
     }
-    const problem = findUnsendable(value, 'the result');
+    const problem = findUnsendable(value, 'the result', check);
     if (problem) (errors ??= [])[i] = resultError(problem);
     else values[i] = value;
   }
-  return sealAnswer(values, errors, moved);
+  // Pushed, not returned: a value that resolves a promise is checked for a `then` (see bare).
+  answers.push(sealAnswer(values, errors, moved, uncertain.value));
 }
 
 /**
- * The job's answer, made safe to send. The pre-send check above misses a few things structured
- * clone refuses (named properties of arrays, values a getter returns only on the second read):
- * one such value must fail its own call, not kill the worker with every answer of the message.
- * So an answer holding objects is trial-cloned (in the worker, off the main thread); when that
- * fails, each call is tried alone and the ones that fail become MaybeEncodingError.
+ * The job's answer, made safe to send. The pre-send check above cannot vouch for everything
+ * structured clone refuses (named properties of arrays, an Error's getters): one such value must
+ * fail its own call, not kill the worker with every answer of the message. So an answer holding
+ * such values (`uncertain`) or errors is trial-cloned (in the worker, off the main thread); when
+ * that fails, each call is tried alone and the ones that fail become MaybeEncodingError. Plain
+ * objects, which the check covers fully, skip the trial: it cost 20-30% on object workloads.
  */
-function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | undefined, moved: Set<number> | undefined): JobResponse {
+function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | undefined, moved: Set<number> | undefined, uncertain: boolean): JobResponse {
   if (!errors) {
     const numbers = asNumbers(values);
-    if (numbers) return bare({ values: numbers });
+    if (numbers) return { values: numbers };
   }
-  if (!holdsObjects(values, errors) || clones(values, errors, moved)) return bare(errors ? { values, errors } : { values });
+  if ((!uncertain && !errors) || clones(values, errors, moved)) return errors ? { values, errors } : { values };
   const fixed: (EncodedThrown | undefined)[] = errors ?? [];
   for (let i = 0; i < values.length; i++) {
     if (moved?.has(i)) continue;
@@ -172,20 +177,7 @@ function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | u
       values[i] = undefined;
     }
   }
-  return bare({ values, errors: fixed });
-}
-
-/**
- * Whether the answer holds values the trial must look at. Primitives always clone (symbols were
- * refused by findUnsendable), and so do buffers and typed arrays the check has accepted (not
- * detached): trying a 10 MB payload twice would double its cost for nothing.
- */
-function holdsObjects(values: readonly unknown[], errors: readonly unknown[] | undefined): boolean {
-  if (errors) return true;
-  for (const value of values) {
-    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) return true;
-  }
-  return false;
+  return { values, errors: fixed };
 }
 
 /** Whether the answer would survive structured clone (moved buffers are left out of the trial). */
@@ -221,8 +213,9 @@ function bare<T extends object>(value: T): T {
  * `Object.prototype` (a task may define one) does not make every result a thenable.
  */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value instanceof Promise) return true;
+  // Most results are primitives: rule them out first, on the hot path.
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  if (value instanceof Promise) return true;
   const then = (value as { then?: unknown }).then;
   return typeof then === 'function' && then !== (Object.prototype as { then?: unknown }).then;
 }

@@ -1,7 +1,7 @@
 /**
  * A worker's last words: when a task kills its worker (`process.exit()`, an uncaught error from
  * a timer), the answers of the jobs that already finished in the current message are sent
- * before the worker goes, with the index of the job that was running. Without them, those
+ * before the worker goes, with the index of the job that was running and the uncaught error. Without them, those
  * results would die with the message (the engine would fail jobs that had succeeded), and a
  * child process could not say which jobs never started.
  *
@@ -13,6 +13,7 @@
  * @internal
  */
 import type { MessagePort } from 'node:worker_threads';
+import { encodeThrown } from './error-codec.js';
 import type { JobResponse, LastWords } from './protocol.js';
 import { LAST_WORDS_TAG } from './protocol.js';
 
@@ -39,7 +40,7 @@ export function prepareLastWords(threadPort: MessagePort | undefined): void {
     sayLastWords();
     return (exit as (...a: unknown[]) => never).apply(this, args);
   } as typeof process.exit;
-  process.on('uncaughtExceptionMonitor', sayLastWords);
+  process.on('uncaughtExceptionMonitor', (error) => sayLastWords(error));
 }
 
 /**
@@ -53,9 +54,16 @@ export function messageStarted(seq: number, answers: readonly JobResponse[]): vo
   current = { seq, answers };
 }
 
-function sayLastWords(): void {
+/** `error`: what the worker dies of, when it is an uncaught error (not a process.exit()). */
+function sayLastWords(error?: unknown): void {
   if (!current) return;
-  const words: LastWords = { [LAST_WORDS_TAG]: true, seq: current.seq, answers: current.answers.slice(), running: current.answers.length };
+  const words: LastWords = {
+    [LAST_WORDS_TAG]: true,
+    seq: current.seq,
+    answers: current.answers.slice(),
+    running: current.answers.length,
+    ...(error === undefined ? {} : { error: encodeThrown(error) }),
+  };
   current = undefined; // once: Node's exit after an uncaught error passes through process.exit too
   try {
     if (port) port.postMessage(words);

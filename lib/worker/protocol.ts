@@ -69,6 +69,8 @@ export interface LastWords {
   readonly answers: readonly JobResponse[];
   /** Index of the job that was running (it may have done anything; the number of jobs when the message had finished); later jobs never started. */
   readonly running: number;
+  /** The uncaught error the worker dies of (none for process.exit()). */
+  readonly error?: EncodedThrown;
 }
 
 /** An error made sendable: enough to rebuild it, with its class, in the main thread. */

@@ -60,6 +60,12 @@ export interface SendCheckOptions {
   readonly owner?: number;
   /** Also look at named properties of arrays (slow on big arrays: for diagnosing a failed send). */
   readonly thorough?: boolean;
+  /**
+   * Set to true when the value holds something this check cannot fully vouch for: an array not
+   * checked thoroughly (structured clone also sends its named properties) or an Error (whose
+   * `stack` or `message` may be a getter). Only such values need a trial clone.
+   */
+  readonly uncertain?: { value: boolean };
 }
 
 /**
@@ -74,6 +80,7 @@ interface Walk {
   readonly owners: Map<object, number>;
   readonly owner: number;
   readonly thorough: boolean;
+  readonly uncertain: { value: boolean } | undefined;
 }
 
 /**
@@ -90,6 +97,7 @@ export function findUnsendable(value: unknown, label: string, options?: SendChec
     owners: options?.owners ?? new Map(),
     owner: options?.owner ?? 0,
     thorough: options?.thorough ?? false,
+    uncertain: options?.uncertain,
   };
   try {
     return inspect(value, label, walk, 0);
@@ -162,7 +170,10 @@ function inspectObject(value: object, path: string, walk: Walk, depth: number): 
   }
   if (value instanceof Map) return inspectEntries(value, path, walk, depth);
   if (value instanceof Set) return inspectList([...value], `${path}(set item)`, walk, depth);
-  if (Array.isArray(value)) return inspectList(value, path, walk, depth) ?? (walk.thorough ? inspectNamedKeys(value, path, walk, depth) : undefined);
+  if (Array.isArray(value)) {
+    if (!walk.thorough && walk.uncertain) walk.uncertain.value = true;
+    return inspectList(value, path, walk, depth) ?? (walk.thorough ? inspectNamedKeys(value, path, walk, depth) : undefined);
+  }
   for (const key of Object.keys(value)) {
     const problem = inspect((value as Record<string, unknown>)[key], `${path}.${key}`, walk, depth + 1);
     if (problem) return problem;
@@ -181,6 +192,7 @@ function inspectView(view: ArrayBufferView, path: string, walk: Walk, depth: num
 
 /** Structured clone sends an error's name, message, stack and `cause` (not its other properties). */
 function inspectError(error: Error, path: string, walk: Walk, depth: number): string | undefined {
+  if (walk.uncertain) walk.uncertain.value = true;
   if (!Object.prototype.hasOwnProperty.call(error, 'cause')) return undefined;
   return inspect((error as { cause?: unknown }).cause, `${path}.cause`, walk, depth + 1);
 }

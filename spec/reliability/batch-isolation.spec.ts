@@ -8,7 +8,7 @@
  * short) and then submits a full burst synchronously, so the jobs travel in shared messages.
  */
 import { expect } from 'chai';
-import { MaybeEncodingError, Pool, SerializationError, transfer, type AsyncResult } from '../../lib/index.js';
+import { MaybeEncodingError, Pool, SerializationError, WorkerLostError, transfer, type AsyncResult } from '../../lib/index.js';
 import { RUNTIMES, outcome, within } from '../helpers.js';
 
 const BURST = 300;
@@ -156,6 +156,28 @@ for (const runtime of RUNTIMES) {
         for (let i = 0; i < 999; i++) deep = { next: deep };
         const depth = await within(pool.apply((x: unknown) => { let n = 0; for (let o: unknown = x; typeof o === 'object' && o !== null; o = (o as { next: unknown }).next) n++; return n; }, [deep]), 30, 'deep');
         expect(depth).to.equal(999);
+      });
+    });
+
+    describe('a crash in a full batch takes only the culprit (the worker\'s last words)', () => {
+      it(`process.exit() at item 150 of ${BURST}: only item 150 fails; the rest keep their values or run elsewhere`, async () => {
+        const crashy = (i: number): number => {
+          if (i === 150) process.exit(3);
+          return i * 2;
+        };
+        const settled = await settleAll(Array.from({ length: BURST }, (_, i) => pool.apply_async(crashy, [i])));
+        expect(settled.flatMap((s, i) => (s.ok ? [] : [i]))).to.deep.equal([150]);
+        expect((settled[150] as { error: Error }).error).to.be.instanceOf(WorkerLostError);
+        settled.forEach((s, i) => { if (i !== 150) expect(s).to.deep.equal({ ok: true, value: i * 2 }); });
+        expect(exits).to.equal(1);
+      });
+
+      it('a worker that dies of an uncaught error names it as the WorkerLostError\'s cause', async () => {
+        const settled = await outcome(pool.apply(() => new Promise(() => { setTimeout(() => { throw new RangeError('late timer'); }, 1); })), 30);
+        const error = (settled as { error: WorkerLostError }).error;
+        expect(error).to.be.instanceOf(WorkerLostError);
+        expect(error.cause).to.be.instanceOf(RangeError);
+        expect((error.cause as Error).message).to.equal('late timer');
       });
     });
 
