@@ -45,8 +45,9 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
   const transferList: Movable[] = [];
   let unsendable: Map<number, SerializationError> | undefined;
   let shared = false;
-  const failure = (problem: string): SerializationError =>
-    new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${problem}`);
+  const refuse = (callIndex: number, problem: string): void => {
+    (unsendable ??= new Map()).set(callIndex, new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${problem}`));
+  };
   const check = { sharedMemory: place.threads, owners: place.owners, owner: place.index, thorough: place.thorough ?? false };
   // Returns the argument as it will be sent, or `undefined` after recording why it cannot be.
   const prepare = (arg: unknown, callIndex: number, argIndex: number): unknown => {
@@ -55,7 +56,7 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     const problem = findUnsendable(value, `argument ${argIndex}`, check);
     if (!problem) return value;
     if (problem === SHARED_WITH_ANOTHER_JOB) shared = true;
-    else (unsendable ??= new Map()).set(callIndex, failure(problem));
+    else refuse(callIndex, problem);
     return undefined;
   };
   let request: JobRequest;
@@ -67,9 +68,7 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     const items = mapIfChanged(job.items, (item, i) => prepare(item, i, 0));
     request = { fnId, items };
   } else {
-    const calls = mapIfChanged(job.calls, (args, i) => prepareArgs(args, i, prepare, (problem) => {
-      (unsendable ??= new Map()).set(i, failure(problem));
-    }));
+    const calls = mapIfChanged(job.calls, (args, i) => prepareArgs(args, i, prepare, refuse));
     request = { fnId, calls: unsendable ? calls.map((args, i) => (unsendable!.has(i) ? [] : args)) : calls };
   }
   if (shared) return 'shared';
@@ -91,16 +90,16 @@ function prepareArgs(
   args: readonly unknown[],
   callIndex: number,
   prepare: (arg: unknown, callIndex: number, argIndex: number) => unknown,
-  refuse: (problem: string) => void,
+  refuse: (callIndex: number, problem: string) => void,
 ): readonly unknown[] {
   if (types.isProxy(args)) {
-    refuse('the argument list is a Proxy; pass a plain array of arguments');
+    refuse(callIndex, 'the argument list is a Proxy; pass a plain array of arguments');
     return [];
   }
   try {
     return mapIfChanged(args, (arg, a) => prepare(arg, callIndex, a));
   } catch (error) {
-    refuse(`the argument list cannot be read (${errorText(error)}); pass a plain array of arguments`);
+    refuse(callIndex, `the argument list cannot be read (${errorText(error)}); pass a plain array of arguments`);
     return [];
   }
 }

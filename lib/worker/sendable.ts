@@ -74,6 +74,13 @@ export interface SendCheckOptions {
  */
 const SHARED_MEMORY_BY_DEFAULT = !(isMainThread && typeof process.send === 'function');
 
+/**
+ * The objects seen by a check that tracks no sharing between jobs (cycles only). One map, reused
+ * and cleared, instead of a new one per value: checks never nest, and the worker checks every
+ * result.
+ */
+const scratchOwners = new Map<object, number>();
+
 /** The state of one check. */
 interface Walk {
   readonly sharedMemory: boolean;
@@ -92,9 +99,10 @@ export function findUnsendable(value: unknown, label: string, options?: SendChec
   const kind = typeof value;
   if (kind !== 'object' && kind !== 'function' && kind !== 'symbol') return undefined;
   if (value === null) return undefined;
+  const owners = options?.owners ?? scratchOwners;
   const walk: Walk = {
     sharedMemory: options?.sharedMemory ?? SHARED_MEMORY_BY_DEFAULT,
-    owners: options?.owners ?? new Map(),
+    owners,
     owner: options?.owner ?? 0,
     thorough: options?.thorough ?? false,
     uncertain: options?.uncertain,
@@ -104,6 +112,8 @@ export function findUnsendable(value: unknown, label: string, options?: SendChec
   } catch (error) {
     // A getter (or Proxy trap) that throws: structured clone would throw the same way.
     return `${label} cannot be read for sending (${errorText(error)}); send plain data instead`;
+  } finally {
+    if (owners === scratchOwners) scratchOwners.clear();
   }
 }
 
