@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import type { TaskFunction } from './engine/engine.js';
-import type { FunctionSpec } from './worker/protocol.js';
+import type { FunctionSpec } from './wire/protocol.js';
 import { formatValue } from './validate.js';
 
 /** A described function with a process-wide id, used to send its description once per worker. */

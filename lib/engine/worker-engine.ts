@@ -13,14 +13,14 @@ import { EventEmitter } from 'eventemitter3';
 import { SerializationError, WorkerLostError } from '../errors.js';
 import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
-import { decodeThrown } from '../remote-error.js';
+import { decodeThrown } from '../wire/decode-thrown.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
-import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
-import { errorText } from '../worker/sendable.js';
+import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
+import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
-import { callName, toOutcomes, toOutgoingJob } from './job-message.js';
+import { callName, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 

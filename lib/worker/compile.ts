@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import type { FunctionSpec } from './protocol.js';
+import type { FunctionSpec } from '../wire/protocol.js';
 
 /** A task function ready to call, with what is needed to explain its failures. */
 export interface CompiledFunction {

@@ -9,15 +9,15 @@
  */
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { movableAnswer } from '../internal/tinypool-worker.js';
+import { movableAnswer } from './tinypool-answer.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
-import { encodeThrown, maybeEncodingError } from './error-codec.js';
+import { encodeThrown, maybeEncodingError } from '../wire/encode-thrown.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
-import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 import { messageStarted, prepareLastWords } from './last-words.js';
 import { asNumbers } from './numbers.js';
-import { errorText, findUnsendable } from './sendable.js';
+import { errorText, findUnsendable } from '../wire/sendable.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
 // `require`; give them one so `require('node:fs')` works (docs/task-functions.md).

@@ -8,12 +8,12 @@
  */
 import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
-import { decodeThrown } from '../remote-error.js';
+import { decodeThrown } from './decode-thrown.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
 import { asNumbers } from '../worker/numbers.js';
-import type { JobRequest, JobResponse } from '../worker/protocol.js';
-import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
-import type { Job, Outcome } from './engine.js';
+import type { JobRequest, JobResponse } from './protocol.js';
+import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB } from './sendable.js';
+import type { Job, Outcome } from '../engine/engine.js';
 
 /** A job ready to send. */
 export interface OutgoingJob {

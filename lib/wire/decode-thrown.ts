@@ -6,9 +6,9 @@
  * @module
  * @internal
  */
-import { MaybeEncodingError, RemoteTraceback } from './errors.js';
-import { NOT_COPIED } from './worker/error-codec.js';
-import type { EncodedError, EncodedThrown } from './worker/protocol.js';
+import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
+import { NOT_COPIED } from './encode-thrown.js';
+import type { EncodedError, EncodedThrown } from './protocol.js';
 
 type ErrorConstructorLike = new (message?: string) => Error;
 

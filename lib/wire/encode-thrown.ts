@@ -1,6 +1,6 @@
 /**
  * Turns anything a task throws into plain data that can be sent to the main thread.
- * The main thread rebuilds it with `decodeThrown` (lib/remote-error.ts).
+ * The main thread rebuilds it with `decodeThrown` (lib/wire/decode-thrown.ts).
  *
  * Whatever was thrown (getters that throw, proxies, cycles, symbols, functions), the encoder
  * never throws and its output is plain data that structured clone and `v8.serialize` accept:
@@ -225,7 +225,7 @@ function encodingFailure(problem: string): EncodedError {
 
 /**
  * The encoding of a MaybeEncodingError with this message, rebuilt as that class in the caller
- * (lib/remote-error.ts): a result or thrown value that cannot be sent back.
+ * (lib/wire/decode-thrown.ts): a result or thrown value that cannot be sent back.
  */
 export function maybeEncodingError(message: string): EncodedError {
   return {
