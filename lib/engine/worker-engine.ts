@@ -20,7 +20,7 @@ import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
-import { callName, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
+import { callName, settleRefused, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 
@@ -375,6 +375,10 @@ export class WorkerEngine implements Engine {
         continue;
       }
       const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
+      if (outgoing !== 'shared' && 'refused' in outgoing) {
+        settleRefused(job, outgoing); // nothing of it can be sent: not sent, not counted
+        continue;
+      }
       if (outgoing === 'shared') {
         // Give this job and the rest back: they go in the next message, with their own copies.
         for (const rest of jobs.slice(k)) this.queue.pushFront(rest);
@@ -402,7 +406,7 @@ export class WorkerEngine implements Engine {
     // a death, which the worker's exit settles.
     if (response === null || typeof response !== 'object') return;
     if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
-    if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
+    if (response.type !== 'run') return; // 'broken': its initializer failed, the jobs already failed with the pool
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
     this.measure(response.ms, batch.jobs.length);

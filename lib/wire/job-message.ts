@@ -24,6 +24,15 @@ export interface OutgoingJob {
   readonly transferList: Movable[];
 }
 
+/**
+ * A job none of whose calls can be sent: it fails where it was submitted, is never sent, and
+ * does not count toward maxtasksperchild (CPython fails a task whose arguments cannot be pickled
+ * in the task handler, before any worker sees it).
+ */
+export interface RefusedJob {
+  readonly refused: Outcome[];
+}
+
 /** Where a job goes in its message. */
 export interface JobPlace {
   /** Whether memory can be shared (worker threads) or not (child processes). */
@@ -41,7 +50,7 @@ export interface JobPlace {
  * arguments is also an argument of an earlier job of the same message: one structured-clone
  * graph would then give both jobs the same object, so the job must go in another message.
  */
-export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): OutgoingJob | 'shared' {
+export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): OutgoingJob | RefusedJob | 'shared' {
   const transferList: Movable[] = [];
   let unsendable: Map<number, SerializationError> | undefined;
   let shared = false;
@@ -72,8 +81,22 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     request = { fnId, calls: unsendable ? calls.map((args, i) => (unsendable!.has(i) ? [] : args)) : calls };
   }
   if (shared) return 'shared';
+  if (unsendable && unsendable.size === callCount(request)) return { refused: [...unsendable.values()].map((error) => ({ ok: false, error })) };
   if (unsendable) request = { ...request, skip: [...unsendable.keys()] };
   return { request, unsendable, transferList };
+}
+
+function callCount(request: JobRequest): number {
+  return (request.items ?? request.calls!).length;
+}
+
+/** Settles a refused job with its outcomes (a throwing listener fails the job instead). */
+export function settleRefused(job: Job, refused: RefusedJob): void {
+  try {
+    job.settle(refused.refused);
+  } catch (error) {
+    job.fail(error);
+  }
 }
 
 /** How an error names the call: `square(…)`, or `a task(…)` for an anonymous function. */

@@ -114,4 +114,9 @@ export type WorkerResponse =
   | { readonly type: 'init'; readonly error?: EncodedThrown; readonly stage?: 'modules' | 'initializer' }
   /** `ms`: how long the worker spent running the batch (for batch sizing). */
   /** `retire`: a task broke the worker's globals (see entry.ts); replace the worker. */
-  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true };
+  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true }
+  /**
+   * The answer to a run message after the initializer failed: nothing was run. The pool is broken
+   * (the engine failed every job when the init answer came), so the engine only drops this.
+   */
+  | { readonly type: 'broken' };

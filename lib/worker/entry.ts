@@ -77,7 +77,7 @@ async function initialize(request: InitRequest): Promise<WorkerResponse> {
 
 async function run(request: RunRequest): Promise<WorkerResponse> {
   // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
-  if (initFailed) return bare({ type: 'run', jobs: [], ms: 0 });
+  if (initFailed) return bare({ type: 'broken' });
   for (const [id, spec] of request.fns) {
     if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
