@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { TaskFunction } from './engine/engine.js';
 import type { FunctionSpec } from './wire/protocol.js';
 import { formatValue } from './validate.js';
+import { capturedGlobals } from './captured-names.js';
 
 /** A described function with a process-wide id, used to send its description once per worker. */
 export interface RegisteredFunction {
@@ -42,11 +43,11 @@ const SOURCE_CACHE_LIMIT = 1000;
 let builtInNames: Map<unknown, string> | undefined;
 
 /** The registered function for this name and source, described by `compile` on a cache miss. */
-function bySource(name: string, source: string, compile: () => string): RegisteredFunction {
-  const key = `${name}\0${source}`;
+function bySource(name: string, source: string, compile: () => string, captured: readonly string[] = []): RegisteredFunction {
+  const key = `${name}\0${source}\0${captured.join(',')}`;
   let registered = sourceCache.get(key);
   if (!registered) {
-    registered = { id: nextId++, spec: { source: compile(), name } };
+    registered = { id: nextId++, spec: { source: compile(), name, ...(captured.length > 0 ? { captured } : {}) } };
     if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.delete(sourceCache.keys().next().value!);
     sourceCache.set(key, registered);
   }
@@ -102,7 +103,7 @@ function describeUncached(fn: TaskFunction): RegisteredFunction {
     );
   }
   checkResultSendable(fn);
-  return bySource(fn.name, source, () => compilableSource(fn, source));
+  return bySource(fn.name, source, () => compilableSource(fn, source), capturedGlobals(fn, source));
 }
 
 /** A generator's result is a generator object, which can never be sent back from a worker. */

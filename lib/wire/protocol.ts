@@ -14,6 +14,12 @@ import type { MessagePort } from 'node:worker_threads';
 export interface FunctionSpec {
   readonly source: string;
   readonly name: string;
+  /**
+   * Variables of the function's enclosing scope that it reads under the name of a worker global
+   * (see lib/captured-names.ts). Compiled inline, it would use the worker's global instead: the
+   * worker then fails its calls with the closure-variable error.
+   */
+  readonly captured?: readonly string[];
 }
 
 /** Sent once, as the first message a worker gets. */

@@ -16,13 +16,15 @@ export interface CompiledFunction {
 /** Finds or compiles a function. Never throws: a failure becomes a function that throws it. */
 export function compileFunction(spec: FunctionSpec): CompiledFunction {
   try {
-    return { fn: findExport(spec.name, spec.source) ?? compileInline(spec.source), spec };
+    return { fn: findExport(spec.name, spec.source) ?? compileInline(spec), spec };
   } catch (error) {
     return { fn: () => { throw error; }, spec };
   }
 }
 
-function compileInline(source: string): (...args: unknown[]) => unknown {
+function compileInline(spec: FunctionSpec): (...args: unknown[]) => unknown {
+  if (spec.captured?.length) throw capturedVariableError(spec, spec.captured[0]!);
+  const { source } = spec;
   // Indirect eval compiles in the worker's global scope: the function sees globals only,
   // exactly like a Python function pickled by reference sees its module's globals.
   const fn: unknown = (0, eval)(`(${source})`);
@@ -59,11 +61,25 @@ export function explainMissingVariable(thrown: unknown, compiled: CompiledFuncti
   const match = /^(\S+) is not defined$/.exec(thrown.message);
   if (!match || !compiled.spec.source.includes(match[1]!)) return thrown;
   const name = match[1]!;
-  const fnName = compiled.spec.name || 'anonymous';
-  thrown.message =
-    `Task function ${fnName} reads "${name}", which does not exist in the worker: inline task functions ` +
-    `are sent as source code and cannot use variables of their enclosing scope. Pass "${name}" as an ` +
-    `argument, set it on globalThis in an initializer, or export the function from a task module ` +
-    `(new Pool({ module: import.meta.url })).`;
+  thrown.message = closureVariableMessage(compiled.spec, name, 'which does not exist in the worker', `Pass "${name}" as an argument`);
   return thrown;
+}
+
+/**
+ * An inline function that reads a variable of its enclosing scope named like a worker global
+ * (`import crypto from 'node:crypto'`): compiled, it would silently use the worker's global.
+ */
+function capturedVariableError(spec: FunctionSpec, name: string): ReferenceError {
+  const what = `a variable of its enclosing scope (an import?) that would silently be the worker's global "${name}" there`;
+  return new ReferenceError(closureVariableMessage(spec, name, what, `Import it inside the task (e.g. const { createHash } = await import('node:crypto'))`));
+}
+
+function closureVariableMessage(spec: FunctionSpec, name: string, what: string, firstFix: string): string {
+  const fnName = spec.name || 'anonymous';
+  return (
+    `Task function ${fnName} reads "${name}", ${what}: inline task functions ` +
+    `are sent as source code and cannot use variables of their enclosing scope. ${firstFix}, ` +
+    `set it on globalThis in an initializer, or export the function from a task module ` +
+    `(new Pool({ module: import.meta.url })).`
+  );
 }
