@@ -423,7 +423,7 @@ export class WorkerEngine implements Engine {
       // One job's throwing listener must not keep the rest of the batch from settling.
       try {
         const answer = answers[i]!;
-        if (job.settleValues && !answer.errors && !batch.unsendable[i]) job.settleValues(answer.values);
+        if (job.settleValues && !answer.errors && !answer.refs && !batch.unsendable[i]) job.settleValues(answer.values);
         else job.settle(toOutcomes(answer, batch.unsendable[i]));
       } catch (error) {
         job.fail(error);

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { FunctionRef } from './function-refs.js';
 
 /**
  * How a worker finds a task function: the task-module export with this name and exactly this
@@ -49,6 +50,8 @@ export interface JobRequest {
   readonly items?: readonly unknown[] | Float64Array;
   /** Indices of calls whose arguments could not be sent (they were replaced by []): not run. */
   readonly skip?: readonly number[];
+  /** Indices of calls whose arguments hold functions sent by reference (lib/wire/function-refs.ts). */
+  readonly refs?: readonly number[];
 }
 
 /** A batch of jobs, run one after another. `fns` defines function ids the worker may not know. */
@@ -92,7 +95,12 @@ export interface EncodedError {
   readonly cause?: EncodedThrown;
   readonly errors?: readonly EncodedThrown[];
   /** A pypool error class to rebuild instead of a built-in one, e.g. MaybeEncodingError. */
-  readonly pypoolClass?: 'MaybeEncodingError';
+  readonly pypoolClass?: 'MaybeEncodingError' | 'SerializationError';
+  /**
+   * The error's class, or its nearest ancestor class, when a task module exports it: the caller
+   * rebuilds the error as that class if it knows it (lib/wire/known-exports.ts).
+   */
+  readonly classRef?: FunctionRef;
   /** Parts of the error that were not sent (a function-valued property...), by name, with the reason. */
   readonly unsent?: Readonly<Record<string, string>>;
 }
@@ -113,6 +121,8 @@ export interface JobResponse {
   /** A Float64Array when every value is a number: it crosses as one block of memory. */
   readonly values: unknown[] | Float64Array;
   readonly errors?: (EncodedThrown | undefined)[];
+  /** Indices of values that hold functions sent by reference (lib/wire/function-refs.ts). */
+  readonly refs?: readonly number[];
 }
 
 export type WorkerResponse =

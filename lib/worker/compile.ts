@@ -6,6 +6,8 @@
  * @internal
  */
 import type { FunctionSpec } from '../wire/protocol.js';
+import { builtInByName, builtInName } from '../wire/built-ins.js';
+import type { FunctionRef } from '../wire/function-refs.js';
 
 /** A task function ready to call, with what is needed to explain its failures. */
 export interface CompiledFunction {
@@ -82,4 +84,60 @@ function closureVariableMessage(spec: FunctionSpec, name: string, what: string, 
     `set it on globalThis in an initializer, or export the function from a task module ` +
     `(new Pool({ module: import.meta.url })).`
   );
+}
+
+/**
+ * How `value` (a function or class met in a result or an error) travels back by reference: a
+ * well-known built-in by name, a task-module export by its export name and source. Undefined for
+ * anything else, which cannot be sent.
+ */
+export function exportReference(value: object): FunctionRef | undefined {
+  const builtIn = builtInName(value);
+  if (builtIn) return { name: builtIn, builtIn: true };
+  for (const namespace of taskModules) {
+    for (const name of Object.keys(namespace)) {
+      if (namespace[name] === value) return { name, source: Function.prototype.toString.call(value) };
+    }
+  }
+  return undefined;
+}
+
+/** Why a function met at `path` in a result cannot go back (undefined when it can, by reference). */
+export function referenceProblem(fn: object, path: string): string | undefined {
+  if (exportReference(fn)) return undefined;
+  const name = (fn as { name?: unknown }).name;
+  const shown = typeof name === 'string' && name !== '' ? name : 'anonymous';
+  return (
+    `${path} is a function (${shown}) that is neither an export of the pool's task module nor a well-known built-in, so it ` +
+    `cannot be sent back: functions travel by reference, as Python pickles them; export it from the task module`
+  );
+}
+
+/**
+ * The worker's function for a reference found in an argument: the task-module export of that
+ * name and source, or the built-in of that name.
+ *
+ * @throws Error, with a message naming `path`, when this worker has no such function.
+ */
+export function resolveReference(ref: FunctionRef, path: string): unknown {
+  const found = ref.builtIn ? builtInByName(ref.name) : ref.source === undefined ? undefined : findExport(ref.name, ref.source);
+  if (found) return found;
+  const where = taskModules.length === 0 ? 'the pool has no task module (the module option)' : `no task module of the pool exports a function ${ref.name} with this very source`;
+  throw new Error(
+    `${path} is a function (${ref.name}), but ${where}: functions travel by reference, as Python pickles them ` +
+      `("Can't pickle <function ${ref.name}>: attribute lookup ${ref.name} failed"); export it from the pool's task module ` +
+      `(new Pool({ module: import.meta.url })) and pass the export`,
+  );
+}
+
+/** The nearest class in `error`'s prototype chain that a task module exports, by reference. */
+export function errorClassReference(error: Error): FunctionRef | undefined {
+  if (taskModules.length === 0) return undefined;
+  for (let p: object | null = Object.getPrototypeOf(error); p !== null && p !== Error.prototype; p = Object.getPrototypeOf(p)) {
+    const ctor: unknown = Object.getOwnPropertyDescriptor(p, 'constructor')?.value;
+    if (typeof ctor !== 'function') continue;
+    const ref = exportReference(ctor);
+    if (ref && !ref.builtIn) return ref;
+  }
+  return undefined;
 }
