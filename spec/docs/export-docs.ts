@@ -13,8 +13,15 @@ export interface ExportDoc {
   readonly hasExample: boolean;
 }
 
-/** The public exports of lib/index.ts (the package's entry point), with their TSDoc. */
+let cached: ExportDoc[] | undefined;
+
+/** The public exports of lib/index.ts (the package's entry point), with their TSDoc (read once). */
 export function publicExportDocs(): ExportDoc[] {
+  cached ??= readExportDocs();
+  return cached;
+}
+
+function readExportDocs(): ExportDoc[] {
   const index = fileURLToPath(new URL('../../../lib/index.ts', import.meta.url));
   const program = ts.createProgram([index], {
     target: ts.ScriptTarget.ES2022,

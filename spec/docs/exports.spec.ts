@@ -4,6 +4,7 @@
  * (issue 11). Reads lib/index.ts with the TypeScript compiler API.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { publicExportDocs, type ExportDoc } from './export-docs.js';
 
 describe('Public exports are documented for Python users', function () {
@@ -25,5 +26,19 @@ describe('Public exports are documented for Python users', function () {
 
   it('every export has a "Python equivalent" line', () => {
     expect(docs.filter((d) => !/Python equivalent/i.test(d.text)).map((d) => d.name)).to.deep.equal([]);
+  });
+});
+
+describe('Public exports are grouped in the API reference', function () {
+  this.timeout(120_000);
+  /** docs/api-groups.json, read by typedoc-groups.mjs: group name -> export names. */
+  const groups = JSON.parse(readFileSync(new URL('../../../docs/api-groups.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const grouped = Object.entries(groups).filter(([group]) => !group.startsWith('$')).flatMap(([, names]) => names as string[]);
+
+  it('every export is in exactly one group of docs/api-groups.json, and every name there is an export', () => {
+    const exported = publicExportDocs().map((d) => d.name);
+    expect(exported.filter((name) => !grouped.includes(name)), 'exports without a group').to.deep.equal([]);
+    expect(grouped.filter((name) => !exported.includes(name)), 'grouped names that are not exports').to.deep.equal([]);
+    expect(grouped.filter((name, i) => grouped.indexOf(name) !== i), 'names in two groups').to.deep.equal([]);
   });
 });
