@@ -45,11 +45,15 @@ const sourceCache = new Map<string, RegisteredFunction>();
 const SOURCE_CACHE_LIMIT = 1000;
 
 /** The registered function for this name and source, described by `compile` on a cache miss. */
-function bySource(name: string, source: string, compile: () => string, captured: readonly string[] = []): RegisteredFunction {
-  const key = `${name}\0${source}\0${captured.join(',')}`;
+function bySource(name: string, source: string, compile: () => string, captures: () => readonly string[] = () => []): RegisteredFunction {
+  const key = `${name}\0${source}`;
   let registered = sourceCache.get(key);
   if (!registered) {
-    registered = { id: nextId++, spec: { source: compile(), name, ...(captured.length > 0 ? { captured } : {}) } };
+    // Captured imports are looked for once per source: closures of one source come from one place
+    // in the code, so they read the same scopes (a loop of fresh closures probes once).
+    const compiled = compile();
+    const captured = captures();
+    registered = { id: nextId++, spec: { source: compiled, name, ...(captured.length > 0 ? { captured } : {}) } };
     if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.delete(sourceCache.keys().next().value!);
     sourceCache.set(key, registered);
   }
@@ -105,7 +109,7 @@ function describeUncached(fn: TaskFunction): RegisteredFunction {
     );
   }
   checkResultSendable(fn);
-  return bySource(fn.name, source, () => compilableSource(fn, source), capturedGlobals(fn, source));
+  return bySource(fn.name, source, () => compilableSource(fn, source), () => capturedGlobals(fn, source));
 }
 
 /** A generator's result is a generator object, which can never be sent back from a worker. */
