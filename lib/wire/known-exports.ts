@@ -28,8 +28,8 @@ export function rememberReference(ref: FunctionRef, fn: object): void {
  * reference arrives as these very objects: an error of an exported class is rebuilt as that class
  * (`instanceof` holds, see docs/errors.md), an exported function returned by a task arrives
  * callable. Pass an object of exports, usually the module namespace itself. Nothing is imported:
- * only what is passed here (or was sent to a worker as an argument) is known. Functions and
- * classes that are not exports are ignored when looked up (the worker sends only exports).
+ * only what is passed here (or was sent to a worker as an argument) is known. Registering a
+ * value that is not a task-module export does no harm: workers only ever refer to exports.
  *
  * Python equivalent: none is needed in Python, where pickle finds a class or function again by
  * its module and name (`copyreg` is the closest explicit registration).
