@@ -104,7 +104,11 @@ export class WorkerEngine implements Engine {
     this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
     // Throws TypeError now for an initializer that cannot be sent (bound or native function).
     this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
-    for (let i = 0; i < this.size; i++) this.startWorker();
+  }
+
+  /** Starts every worker now (Pool); otherwise they start on demand (ProcessPoolExecutor, see pump). */
+  prestart(): void {
+    while (this.slots.size < this.size) this.startWorker();
   }
 
   get state(): EngineState {
@@ -303,6 +307,10 @@ export class WorkerEngine implements Engine {
 
   private pump(): void {
     if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    // On demand, as CPython's executors: a worker more while queued jobs outnumber idle workers.
+    let busy = 0;
+    for (const slot of this.slots) if (slot.inFlight.size > 0) busy++;
+    while (this.slots.size < this.size && this.queue.size > this.slots.size - busy) this.startWorker();
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.

@@ -12,6 +12,7 @@ import { isMainThread } from 'node:worker_threads';
 import { movableAnswer } from '../internal/tinypool-worker.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
+import { whileImportingTaskModule } from '../main-guard.js';
 import { encodeThrown, maybeEncodingError } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -62,7 +63,8 @@ async function initialize(request: InitRequest): Promise<WorkerResponse> {
   prepareLastWords(request.lastWords);
   let stage: 'modules' | 'initializer' = 'modules';
   try {
-    for (const url of request.modules) await loadTaskModule(url);
+    // Marked, so a pool created by the module's top-level code fails (lib/main-guard.ts).
+    for (const url of request.modules) await whileImportingTaskModule(url, () => loadTaskModule(url));
     stage = 'initializer';
     if (request.initializer) {
       const initializer = compileFunction(request.initializer);
