@@ -32,10 +32,13 @@ function compileInline(source: string): (...args: unknown[]) => unknown {
 
 /** Namespaces of the task modules this worker imported at start-up. */
 const taskModules: Record<string, unknown>[] = [];
+/** Their URLs, to name them in errors. */
+const taskModuleUrls: string[] = [];
 
 /** Imports a task module and remembers it, so its exports can serve as task functions. */
 export async function loadTaskModule(url: string): Promise<void> {
   taskModules.push((await import(url)) as Record<string, unknown>);
+  taskModuleUrls.push(url);
 }
 
 /** The task-module export with this name and exactly this source, if there is one. */
@@ -60,6 +63,15 @@ export function explainMissingVariable(thrown: unknown, compiled: CompiledFuncti
   if (!match || !compiled.spec.source.includes(match[1]!)) return thrown;
   const name = match[1]!;
   const fnName = compiled.spec.name || 'anonymous';
+  if (taskModuleUrls.length > 0) {
+    // The pool has its task module(s): advising `module: import.meta.url` would mislead.
+    thrown.message =
+      `Task function ${fnName} reads "${name}", which does not exist in the worker. The worker loaded the task module(s) ` +
+      `${taskModuleUrls.join(', ')}, but none exports a function named ${fnName} with this source, so it was sent as ` +
+      `source code, without the variables of its module. Export it (export function ${fnName}...) from its module, ` +
+      `or pass "${name}" as an argument.`;
+    return thrown;
+  }
   thrown.message =
     `Task function ${fnName} reads "${name}", which does not exist in the worker: inline task functions ` +
     `are sent as source code and cannot use variables of their enclosing scope. Pass "${name}" as an ` +

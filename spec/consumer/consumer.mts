@@ -6,15 +6,16 @@ import {
   wait, as_completed, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, currentThreadName,
   PoolError, TimeoutError, CancelledError, InvalidStateError, PoolStateError, BrokenExecutor,
   BrokenProcessPool, BrokenThreadPool, MaybeEncodingError, SerializationError, WorkerLostError, RemoteTraceback,
-  current_process, currentProcess, cpu_count, cpuCount, transfer, current_thread, currentThread,
+  current_process, currentProcess, cpu_count, cpuCount, transfer, current_thread, currentThread, registerTaskModule,
   type PoolEvents, type MapAsyncOptions, type PoolOptions, type ResultCallbacks, type Progress,
   type MapResultEvents, type IMapOptions, type IMapIteratorEvents, type FutureState, type DoneCallback,
   type AnyFunction, type ExecutorMapOptions, type ShutdownOptions, type InitializerOptions,
   type ThreadPoolExecutorOptions, type ProcessPoolExecutorOptions, type ReturnWhen, type WaitOptions,
   type DoneAndNotDoneFutures, type CompletedFuture, type ProcessInfo, type Transferable, type ThreadInfo,
-  type Runtime, type WorkerExitInfo, type TaskFunction, type ResourceLimits,
+  type Runtime, type WorkerExitInfo, type TaskFunction, type ResourceLimits, type PoolStateName,
 } from 'pypool';
 
+registerTaskModule(import.meta.url);
 export const square = (x: number): number => x * x;
 
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   await using pool = new Pool(options);
   pool.on('workerExit', (info: WorkerExitInfo) => console.log(info.workerName));
   const events: keyof PoolEvents = 'close';
+  const state0: PoolStateName = pool.state;
+  console.log(String(pool), state0);
   const r: AsyncResult<number> = pool.apply_async(square, [3]);
   const callbacks: ResultCallbacks<number> = { callback: (v) => console.log(v) };
   const m: MapResult<number> = pool.map_async(square, [1, 2], { chunksize: 1 } satisfies MapAsyncOptions<number>);
