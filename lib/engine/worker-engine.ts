@@ -15,6 +15,7 @@ import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import { mainModuleUrl } from '../main-module.js';
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
 import { errorText } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
@@ -196,7 +197,7 @@ export class WorkerEngine implements Engine {
     const progress = slot.progress ? { progress: slot.progress } : {};
     const port = slot.handle.lastWordsPort;
     slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
       .then((response) => {
         if (response.type === 'init' && response.error) {
           const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
