@@ -13,6 +13,8 @@ export { Pool, type PoolEvents, type MapAsyncOptions } from './pool.js';
 export { ThreadPool } from './thread-pool.js';
 export * from './futures/index.js';
 export type { PoolOptions } from './pool-options.js';
+export type { PoolStateName } from './pool-repr.js';
+export { registerTaskModule } from './task-modules.js';
 export { AsyncResult, type ResultCallbacks } from './async-result.js';
 export { MapResult, type Progress, type MapResultEvents } from './map-result.js';
 export { IMapIterator, type IMapOptions, type IMapIteratorEvents } from './imap-iterator.js';

@@ -7,6 +7,8 @@
 import type { TaskFunction } from './engine/engine.js';
 import type { Runtime } from './engine/worker-engine-options.js';
 import { cpu_count } from './process-info.js';
+import { toModuleUrl } from './task-function.js';
+import { registeredTaskModules, type registerTaskModule } from './task-modules.js';
 import {
   MAX_WORKERS,
   argumentList,
@@ -98,13 +100,17 @@ export function resolvePoolOptions(
   };
 }
 
-/** Validates the `module` option (one or several task modules) of Pool and ProcessPoolExecutor. */
+/**
+ * Validates the `module` option (one or several task modules) of Pool and ProcessPoolExecutor,
+ * and adds the modules registered with {@link registerTaskModule} (once each).
+ */
 export function moduleList(value: PoolOptions['module']): readonly string[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((m: unknown) => {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const given = list.map((m: unknown) => {
     if (typeof m === 'string' && m.length > 0) return m;
     if (m instanceof URL) return m.href;
     throw new TypeError(`module must be a URL, a file: URL string or a path (e.g. import.meta.url), got ${formatValue(m)}`);
   });
+  const urls = new Set(given.map(toModuleUrl));
+  return [...given, ...registeredTaskModules().filter((url) => !urls.has(url))];
 }

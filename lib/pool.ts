@@ -4,15 +4,18 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
+import { inspect } from 'node:util';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
+import { checkNotImportingTaskModule } from './main-guard.js';
 import { MapResult } from './map-result.js';
 import { ApplyJob, ChunkJob } from './pool-jobs.js';
 import { PoolWatch } from './pool-watch.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
+import { poolRepr, poolStateName, type PoolStateName } from './pool-repr.js';
 import {
   argumentList,
   brokenPoolError,
@@ -104,6 +107,8 @@ export class Pool extends EventEmitter<PoolEvents> {
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
     this.processCount = options.processes;
     this.engine = this.createEngine(options);
+    // CPython's Pool and ThreadPool start every worker (and its initializer) here.
+    this.engine.prestart?.();
     this.engine.on('workerExit', (info) => {
       try {
         this.emit('workerExit', info);
@@ -119,6 +124,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   protected createEngine(options: ResolvedPoolOptions): Engine {
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(options.initargs, options.runtime);
+    checkNotImportingTaskModule(`a ${this.constructor.name}`);
     return new WorkerEngine({
       processes: options.processes,
       initializer: options.initializer,
@@ -142,6 +148,36 @@ export class Pool extends EventEmitter<PoolEvents> {
    */
   get processes(): number {
     return this.processCount;
+  }
+
+  /**
+   * The pool's state: `'RUN'`, then `'CLOSE'` after `close()` or `'TERMINATE'` after `terminate()`.
+   *
+   * Python equivalent: `pool._state` (`multiprocessing.pool.RUN`, `CLOSE`, `TERMINATE`).
+   * @example
+   * ```ts
+   * pool.close();
+   * console.log(pool.state); // 'CLOSE'
+   * ```
+   */
+  get state(): PoolStateName {
+    return poolStateName(this.engine.state);
+  }
+
+  /**
+   * Python equivalent: `repr(pool)`, `print(pool)`.
+   * @example
+   * ```ts
+   * console.log(String(new Pool(2))); // <pypool.Pool state=RUN pool_size=2>
+   * ```
+   */
+  override toString(): string {
+    return poolRepr(this.constructor.name, this.state, this.processCount);
+  }
+
+  /** `console.log(pool)` prints the same as `String(pool)`. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /**

@@ -78,6 +78,11 @@ export interface Engine {
    * function whose source cannot be sent to a worker). Optional: engines that run anything skip it.
    */
   checkFunction?(fn: TaskFunction): void;
+  /**
+   * Starts every worker now and runs the initializer in each, as CPython's `Pool` and
+   * `ThreadPool` do in their constructor. Engines start workers on demand otherwise (executors).
+   */
+  prestart?(): void;
   /** Register a listener for engine events (worker exits, broken state). */
   on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void;
 }

@@ -9,12 +9,16 @@
  * @module
  * @internal
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { brokenPoolError, isThenable, poolNotRunning } from '../validate.js';
 import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import { isTransferMarker, unwrapTransfer } from '../transfer.js';
+import { mainLoopPoolFinished, mainLoopPoolStarted, runAsThread } from '../task-owner.js';
+
+// One AsyncLocalStorage (lib/task-owner.ts) names the virtual threads and knows their pool; it
+// is enabled only while a main-loop engine is alive, since it slows every await of the process.
+export { currentThreadName } from '../task-owner.js';
 
 /** Options of {@link MainLoopEngine}. Validated by the front-ends. */
 export interface MainLoopEngineOptions {
@@ -34,24 +38,6 @@ export interface MainLoopEngineOptions {
  * in. Checked once per job with a clock read: cheaper than a timer per task.
  */
 const SLICE_MS = 10;
-
-const threadNames = new AsyncLocalStorage<string>();
-
-/**
- * Name of the virtual thread running the current task, or `'MainThread'` outside tasks.
- *
- * Python equivalent: `threading.current_thread().name`.
- *
- * @returns the name, e.g. `'ThreadPoolExecutor-0_1'`.
- * @example
- * ```ts
- * const ex = new ThreadPoolExecutor(2, { thread_name_prefix: 'io' });
- * await ex.submit(() => currentThreadName()); // 'io_0'
- * ```
- */
-export function currentThreadName(): string {
-  return threadNames.getStore() ?? 'MainThread';
-}
 
 /** One virtual thread. */
 interface Slot {
@@ -88,12 +74,33 @@ export class MainLoopEngine implements Engine {
   private sliceStart = performance.now();
   private yieldPromise: Promise<void> | undefined;
   private readonly settledWaiters: (() => void)[] = [];
+  /** Set once the engine has finished, when it stopped needing the task context. */
+  private finished = false;
 
   /**
    * @param options - number of virtual threads, initializer and how to report a broken engine.
    */
   constructor(private readonly options: MainLoopEngineOptions) {
     this.size = options.threads;
+    mainLoopPoolStarted();
+  }
+
+  /**
+   * Starts every virtual thread now, each running the initializer (ThreadPool, as CPython's
+   * starts its threads in the constructor); executors start threads on demand. The threads
+   * count as active at once, so close() + join() waits for their initializers; they run on a
+   * microtask, so no user code runs inside the constructor.
+   */
+  prestart(): void {
+    const slots: Slot[] = [];
+    for (let slot = this.newSlot(); slot; slot = this.newSlot()) {
+      this.activeSlots++;
+      this.hungrySlots++;
+      slots.push(slot);
+    }
+    queueMicrotask(() => {
+      for (const slot of slots) void runAsThread(slot.name, () => this.runSlot(slot));
+    });
   }
 
   get state(): EngineState {
@@ -160,7 +167,7 @@ export class MainLoopEngine implements Engine {
       wanted--;
       this.activeSlots++;
       this.hungrySlots++;
-      void threadNames.run(slot.name, () => this.runSlot(slot));
+      void runAsThread(slot.name, () => this.runSlot(slot));
     }
   }
 
@@ -245,6 +252,10 @@ export class MainLoopEngine implements Engine {
 
   private checkSettled(): void {
     if (!this.isSettled()) return;
+    if (!this.finished) {
+      this.finished = true;
+      mainLoopPoolFinished();
+    }
     for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 }

@@ -15,6 +15,7 @@ import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../remote-error.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import { mainModuleUrl } from '../main-module.js';
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
 import { errorText } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
@@ -104,7 +105,11 @@ export class WorkerEngine implements Engine {
     this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
     // Throws TypeError now for an initializer that cannot be sent (bound or native function).
     this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
-    for (let i = 0; i < this.size; i++) this.startWorker();
+  }
+
+  /** Starts every worker now (Pool); otherwise they start on demand (ProcessPoolExecutor, see pump). */
+  prestart(): void {
+    while (this.slots.size < this.size) this.startWorker();
   }
 
   get state(): EngineState {
@@ -192,7 +197,7 @@ export class WorkerEngine implements Engine {
     const progress = slot.progress ? { progress: slot.progress } : {};
     const port = slot.handle.lastWordsPort;
     slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
       .then((response) => {
         if (response.type === 'init' && response.error) {
           const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
@@ -303,6 +308,10 @@ export class WorkerEngine implements Engine {
 
   private pump(): void {
     if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    // On demand, as CPython's executors: a worker more while queued jobs outnumber idle workers.
+    let busy = 0;
+    for (const slot of this.slots) if (slot.inFlight.size > 0) busy++;
+    while (this.slots.size < this.size && this.queue.size > this.slots.size - busy) this.startWorker();
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.

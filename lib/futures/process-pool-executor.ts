@@ -3,7 +3,10 @@
  *
  * @module
  */
+import { inspect } from 'node:util';
+import { executorRepr } from '../pool-repr.js';
 import { WorkerEngine } from '../engine/worker-engine.js';
+import { checkNotImportingTaskModule } from '../main-guard.js';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import { cpu_count } from '../process-info.js';
 import { moduleList } from '../pool-options.js';
@@ -81,6 +84,7 @@ export class ProcessPoolExecutor extends Executor {
     const maxTasksPerChild = positiveInteger(args.options.max_tasks_per_child ?? args.options.maxTasksPerChild, 'max_tasks_per_child', 0) || undefined;
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(initargs, runtime);
+    checkNotImportingTaskModule('a ProcessPoolExecutor');
     this.engine = new WorkerEngine({
       processes: this.max_workers,
       initializer,
@@ -92,6 +96,22 @@ export class ProcessPoolExecutor extends Executor {
       maxBatch: 1,
       brokenError: this.onBroken,
     });
+  }
+
+  /**
+   * Python equivalent: `repr(executor)` (CPython prints the class and the address).
+   * @example
+   * ```ts
+   * console.log(String(new ProcessPoolExecutor(4))); // <pypool.ProcessPoolExecutor max_workers=4>
+   * ```
+   */
+  override toString(): string {
+    return executorRepr(this.constructor.name, this.max_workers);
+  }
+
+  /** `console.log(executor)` prints the same as `String(executor)`. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   protected brokenError(cause: unknown, message?: string): Error {

@@ -12,6 +12,8 @@ import { isMainThread } from 'node:worker_threads';
 import { movableAnswer } from '../internal/tinypool-worker.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
+import { setMainModule } from '../main-module.js';
+import { whileImportingTaskModule } from '../main-guard.js';
 import { encodeThrown, maybeEncodingError } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -20,9 +22,11 @@ import { asNumbers } from './numbers.js';
 import { errorText, findUnsendable } from './sendable.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
-// `require`; give them one so `require('node:fs')` works (docs/task-functions.md).
+// `require`; give them one so `require('node:fs')` works (docs/task-functions.md). It resolves
+// from the user's main module once the init message names it (see initialize).
 const globals = globalThis as Record<string, unknown>;
-globals.require ??= createRequire(`${process.cwd()}/`);
+const startupRequire = createRequire(`${process.cwd()}/`);
+globals.require ??= startupRequire;
 
 const inThread = !isMainThread;
 // Kept from start-up: a task may replace the global (the loop must not depend on it).
@@ -58,11 +62,16 @@ function afterResponseSent(): Promise<void> {
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   setWorkerName(request.name);
+  if (request.mainModule) {
+    setMainModule(request.mainModule);
+    if (globals.require === startupRequire) globals.require = createRequire(request.mainModule);
+  }
   progress = request.progress;
   prepareLastWords(request.lastWords);
   let stage: 'modules' | 'initializer' = 'modules';
   try {
-    for (const url of request.modules) await loadTaskModule(url);
+    // Marked, so a pool created by the module's top-level code fails (lib/main-guard.ts).
+    for (const url of request.modules) await whileImportingTaskModule(url, () => loadTaskModule(url));
     stage = 'initializer';
     if (request.initializer) {
       const initializer = compileFunction(request.initializer);
