@@ -163,8 +163,8 @@ export class AsyncResult<T> implements PromiseLike<T> {
     return this.settled.then(onfulfilled, onrejected);
   }
 
-  /** @internal Settles the result once: runs the callback first, as CPython does. */
-  _resolve(value: T): void {
+  /** @internal Settles the result once (a CallSink): runs the callback first, as CPython does. */
+  resolved(value: T): void {
     if (this.outcome || this.settling) return;
     const callback = this.callbacks.onValue;
     if (!callback) {
@@ -172,11 +172,11 @@ export class AsyncResult<T> implements PromiseLike<T> {
       return;
     }
     // A throwing callback becomes this job's error (and goes to error_callback) and harms nothing else.
-    this.runCallback(callback, value, () => this.finish({ ok: true, value }), (callbackError) => this._reject(callbackError));
+    this.runCallback(callback, value, () => this.finish({ ok: true, value }), (callbackError) => this.rejected(callbackError));
   }
 
-  /** @internal Fails the result once: runs the error callback first, as CPython does. */
-  _reject(error: unknown): void {
+  /** @internal Fails the result once (a CallSink): runs the error callback first, as CPython does. */
+  rejected(error: unknown): void {
     if (this.outcome || this.settling) return;
     const callback = this.callbacks.onError;
     const fail = (finalError: unknown): void => this.finish({ ok: false, error: finalError });

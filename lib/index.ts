@@ -15,7 +15,7 @@ export * from './futures/index.js';
 export type { PoolOptions } from './pool-options.js';
 export { AsyncResult, type ResultCallbacks } from './async-result.js';
 export { MapResult, type Progress, type MapResultEvents } from './map-result.js';
-export { IMapIterator, type IMapOptions, type IMapIteratorEvents } from './imap-iterator.js';
+export { IMapIterator, type IMapOptions, type IMapIteratorEvents } from './imap/imap-iterator.js';
 export {
   PoolError,
   TimeoutError,

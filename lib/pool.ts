@@ -8,22 +8,17 @@ import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { PoolStateError } from './errors.js';
-import { IMapIterator, type IMapOptions } from './imap-iterator.js';
+import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
+import { CallJob } from './jobs/call-job.js';
+import { ChunkJob, defaultChunksize, forEachChunk } from './jobs/chunk-job.js';
 import { MapResult } from './map-result.js';
-import { ApplyJob, ChunkJob } from './pool-jobs.js';
+import { CALLBACK_KEYS, IMAP_KEYS, MAP_ASYNC_KEYS, checkCallbacks, checkChunksize, toArray } from './pool-arguments.js';
 import { PoolWatch } from './pool-watch.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
-import {
-  argumentList,
-  brokenPoolError,
-  checkOptionKeys,
-  checkSendableInitargs,
-  formatValue,
-  poolNotRunning,
-  optionalFunction,
-  positiveInteger,
-  requireFunction,
-} from './validate.js';
+import { argumentList, brokenPoolError, checkOptionKeys, checkSendableInitargs, poolNotRunning, requireFunction } from './validate.js';
+
+export { defaultChunksize } from './jobs/chunk-job.js';
+export { checkChunksize } from './pool-arguments.js';
 
 /**
  * Events a pool emits (it is an eventemitter3 `EventEmitter`).
@@ -185,7 +180,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
     const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.watch);
-    this.engine.submit(new ApplyJob(this.taskFunction(fn), callArgs, result));
+    this.engine.submit(new CallJob(this.taskFunction(fn), callArgs, result as AsyncResult<unknown>));
     return result;
   }
 
@@ -464,46 +459,9 @@ export class Pool extends EventEmitter<PoolEvents> {
     const items = toArray(iterable);
     if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
     const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
-    const chunkCount = Math.ceil(items.length / chunksize);
-    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.watch);
+    const result = new MapResult<R>(items.length, chunksize, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.watch);
     const task = this.taskFunction(fn);
-    for (let start = 0; start < items.length; start += chunksize) {
-      this.engine.submit(new ChunkJob(task, items.slice(start, start + chunksize), star, start, result));
-    }
+    forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, result)));
     return result;
   }
-}
-
-/** CPython's default: divide the work into about four chunks per worker. */
-export function defaultChunksize(itemCount: number, workers: number): number {
-  return Math.max(1, Math.ceil(itemCount / (workers * 4)));
-}
-
-/**
- * Validates a chunk size.
- * @throws RangeError when below 1 (CPython silently returns Nones), TypeError when not an integer.
- */
-export function checkChunksize(chunksize: unknown): number {
-  return positiveInteger(chunksize, 'chunksize', NaN);
-}
-
-/** Options of apply_async, map_async / starmap_async and imap / imap_unordered. */
-const CALLBACK_KEYS = ['callback', 'error_callback'];
-const MAP_ASYNC_KEYS = ['chunksize', ...CALLBACK_KEYS];
-const IMAP_KEYS = ['chunksize', 'buffersize'];
-
-function toArray(iterable: Iterable<unknown>): unknown[] {
-  if (Array.isArray(iterable)) return iterable;
-  if (iterable == null || typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`the iterable must be iterable (an array, Set, generator...), got ${formatValue(iterable)}; for async iterables use imap()`);
-  }
-  return Array.from(iterable);
-}
-
-function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined, known: readonly string[], method: string): ResultCallbacks<T> {
-  if (callbacks === undefined || callbacks === null) return {};
-  if (typeof callbacks !== 'object') throw new TypeError(`callbacks must be an object { callback, error_callback }, got ${formatValue(callbacks)}`);
-  checkOptionKeys(callbacks, known, method);
-  for (const key of CALLBACK_KEYS as readonly ('callback' | 'error_callback')[]) optionalFunction(callbacks[key], key);
-  return callbacks;
 }

@@ -18,7 +18,7 @@ import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
 import { errorText } from '../worker/sendable.js';
 import { triage } from './crash-triage.js';
-import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
+import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
 import { callName, toOutcomes, toOutgoingJob } from './job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
@@ -96,6 +96,8 @@ export class WorkerEngine implements Engine {
   private startFailures = 0;
   /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
   private msPerJob: number | undefined;
+  /** Jobs accepted and not settled yet (a job counts until its hook has returned): see `accepting`. */
+  private outstanding = 0;
 
   constructor(options: WorkerEngineOptions) {
     this.options = options;
@@ -111,6 +113,11 @@ export class WorkerEngine implements Engine {
     return this.engineState;
   }
 
+  get accepting(): boolean {
+    if (this.brokenError) return false;
+    return this.engineState === 'running' || (this.engineState === 'closed' && this.outstanding > 0);
+  }
+
   on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void {
     this.events.on(event, listener);
   }
@@ -121,16 +128,12 @@ export class WorkerEngine implements Engine {
   }
 
   submit(job: Job): void {
-    if (this.brokenError) {
-      job.fail(this.brokenError);
-      return;
-    }
-    // After close() the front-ends refuse work; imap may still feed a pool that has workers left.
-    if (this.engineState === 'terminated' || (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone))) {
-      job.fail(poolNotRunning());
-      return;
-    }
+    if (this.brokenError) return refuse(job, this.brokenError, 'broken');
+    if (!this.accepting) return refuse(job, poolNotRunning(), 'refused');
+    this.outstanding++;
     this.queue.push(job);
+    // Draining after close(): a worker lost meanwhile is not replaced unless work is queued.
+    if (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone && !slot.retiring)) this.startWorker();
     this.pumpSoon.schedule();
   }
 
@@ -154,7 +157,7 @@ export class WorkerEngine implements Engine {
     // Re-entrant: a job's fail() (a callback, a listener) may call terminate() again.
     if (this.engineState === 'terminated') return this.join();
     this.engineState = 'terminated';
-    this.failEverything(reason);
+    this.failEverything(reason, 'terminated');
     await Promise.all([...this.slots].map((slot) => slot.handle.terminate()));
     await this.join();
   }
@@ -265,7 +268,7 @@ export class WorkerEngine implements Engine {
       this.givenBack.add(job);
       this.queue.pushFront(job);
     }
-    for (const job of lost) job.fail(error);
+    for (const job of lost) this.fail(job, error, 'worker-lost');
     return lost.length;
   }
 
@@ -287,16 +290,23 @@ export class WorkerEngine implements Engine {
     if (this.brokenError) return;
     const makeError = this.options.brokenError ?? ((c: unknown, m: string) => brokenPoolError('process', c, m));
     this.brokenError = makeError(cause, message);
-    this.failEverything(this.brokenError);
+    this.failEverything(this.brokenError, 'broken');
     for (const slot of this.slots) void slot.handle.terminate();
   }
 
-  private failEverything(reason: unknown): void {
-    for (const job of this.queue.drain()) job.fail(reason);
+  private failEverything(reason: unknown, kind: FailureKind): void {
+    for (const job of this.queue.drain()) this.fail(job, reason, kind);
     for (const slot of this.slots) {
-      for (const batch of slot.inFlight) for (const job of batch.jobs.slice(batch.settled)) job.fail(reason);
+      const batches = [...slot.inFlight];
       slot.inFlight.clear();
+      for (const batch of batches) for (const job of batch.jobs.slice(batch.settled)) this.fail(job, reason, kind);
     }
+  }
+
+  /** Fails an accepted job (rule 5 of engine.ts: a throwing hook is reported, the job is settled). */
+  private fail(job: Job, error: unknown, kind: FailureKind): void {
+    callHook(() => job.fail(error, kind));
+    this.outstanding--;
   }
 
   // ---- dispatch --------------------------------------------------------------------------
@@ -371,7 +381,7 @@ export class WorkerEngine implements Engine {
       try {
         registered = describeFunction(job.fn);
       } catch (error) {
-        job.fail(error);
+        this.fail(job, error, 'unsendable');
         continue;
       }
       const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
@@ -390,7 +400,7 @@ export class WorkerEngine implements Engine {
     const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), settled: 0 };
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
-    for (const job of sent) job.onStart?.();
+    for (const job of sent) if (job.onStart) callHook(() => job.onStart!());
     slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }, transferList).then(
       (response) => this.onBatchDone(slot, batch, response),
       (error: unknown) => this.onBatchRejected(slot, batch, error),
@@ -416,14 +426,11 @@ export class WorkerEngine implements Engine {
     const end = Math.min(answers.length, batch.jobs.length);
     for (let i = batch.settled; i < end; i++) {
       const job = batch.jobs[i]!;
-      // One job's throwing listener must not keep the rest of the batch from settling.
-      try {
-        const answer = answers[i]!;
-        if (job.settleValues && !answer.errors && !batch.unsendable[i]) job.settleValues(answer.values);
-        else job.settle(toOutcomes(answer, batch.unsendable[i]));
-      } catch (error) {
-        job.fail(error);
-      }
+      const answer = answers[i]!;
+      const unsendable = batch.unsendable[i];
+      if (job.settleValues && !answer.errors && !unsendable) callHook(() => job.settleValues!(answer.values));
+      else callHook(() => job.settle(toOutcomes(answer, unsendable)));
+      this.outstanding--;
     }
     batch.settled = Math.max(batch.settled, end);
   }
@@ -455,7 +462,7 @@ export class WorkerEngine implements Engine {
     slot.assigned -= batch.jobs.length; // never ran: they do not count toward maxtasksperchild
     if (batch.jobs.length === 1 && this.sendAlone.has(batch.jobs[0]!)) {
       const job = batch.jobs[0]!;
-      job.fail(new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${errorText(error)}`));
+      this.fail(job, new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${errorText(error)}`), 'unsendable');
     } else {
       for (const job of batch.jobs) {
         this.sendAlone.add(job);

@@ -12,6 +12,7 @@ import { TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
 import { checkOptionKeys, formatValue } from '../validate.js';
 import { Future } from './future.js';
+import { futureFailed, onFutureDone } from './future-sinks.js';
 
 /** The keys of {@link WaitOptions}. */
 const WAIT_KEYS = ['timeout', 'return_when', 'returnWhen'];
@@ -121,7 +122,7 @@ export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options: 
 function shouldReturn<F extends Future<unknown>>(returnWhen: ReturnWhen, done: Set<F>, total: number, justDone: F[]): boolean {
   if (done.size === total) return true;
   if (returnWhen === FIRST_COMPLETED) return done.size > 0;
-  if (returnWhen === FIRST_EXCEPTION) return justDone.some((f) => f._failed());
+  if (returnWhen === FIRST_EXCEPTION) return justDone.some((f) => futureFailed(f));
   return false;
 }
 
@@ -139,7 +140,7 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
     for (const future of all) {
       if (done.has(future)) continue;
       removers.push(
-        future._onDone(() => {
+        onFutureDone(future, () => {
           done.add(future);
           if (shouldReturn(returnWhen, done, all.size, [future])) finish();
         }),
@@ -150,19 +151,41 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
 }
 
 /**
- * A future as yielded by {@link as_completed}: the future itself, typed without `then`.
- *
- * `for await` never awaits the values an async iterator yields, but TypeScript types the loop
- * variable as if it did, which would turn a yielded (PromiseLike) `Future<T>` into a `T`.
- * Hiding `then` keeps the type true to what the loop receives: call `result()` on it.
+ * Formerly the type {@link as_completed} yielded (a future without `then`); it now yields the
+ * submitted futures themselves, typed as given.
  *
  * Python equivalent: the `Future` objects `as_completed` yields.
+ * @deprecated `as_completed` yields `F` itself; use `F`.
  * @example
  * ```ts
  * for await (const f of as_completed(fs)) console.log(await f.result());
  * ```
  */
-export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
+export type CompletedFuture<F extends Future<unknown>> = F;
+
+/**
+ * The async iterator {@link as_completed} returns. It yields the submitted futures themselves,
+ * typed as given, so `futureToUrl.get(f)` (CPython's `future_to_url[future]`) type-checks.
+ *
+ * It is declared here rather than as `AsyncIterableIterator<F>`: for those, TypeScript types a
+ * `for await` variable as `Awaited<F>` (the future's value), although a hand-written iterator's
+ * values are never awaited at run time.
+ *
+ * Python equivalent: the iterator `concurrent.futures.as_completed` returns.
+ * @example
+ * ```ts
+ * const urls = new Map(pages.map((url) => [ex.submit(load, url), url] as const));
+ * for await (const f of as_completed(urls.keys())) console.log(urls.get(f), await f.result());
+ * ```
+ */
+export interface AsCompletedIterator<F extends Future<unknown>> {
+  /** The next future to complete; rejects with TimeoutError once the deadline has passed. */
+  next(): Promise<IteratorResult<F, undefined>>;
+  /** Stops the iteration (what `break` calls). */
+  return(): Promise<IteratorResult<F, undefined>>;
+  /** `for await` support: the iterator is its own iterable. */
+  [Symbol.asyncIterator](): AsCompletedIterator<F>;
+}
 
 /**
  * Yields the futures as they complete (finish or are cancelled): those already done first,
@@ -173,7 +196,7 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
  *
  * @param fs - the futures (any iterable).
  * @param timeout - seconds from this call; `undefined`/`null` waits forever.
- * @returns an async iterator of the futures themselves (see {@link CompletedFuture}).
+ * @returns an async iterator of the futures themselves, typed as given (see {@link AsCompletedIterator}).
  * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
  *   passes with futures unfinished; TypeError at once for a bad timeout or an item of `fs`
  *   that is not a Future (naming its position).
@@ -186,9 +209,9 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
 export function as_completed<F extends Future<unknown>>(
   fs: Iterable<F>,
   timeout?: number | null,
-): AsyncIterableIterator<CompletedFuture<F>> {
+): AsCompletedIterator<F> {
   const ms = timeoutToMs(timeout, 'timeout');
-  return new AsCompletedIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
+  return new CompletionIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
 }
 
 /** Rejects anything but an iterable of futures, naming the argument `fs` or the bad item's position. */
@@ -212,8 +235,12 @@ function checkFutures<F>(fs: Iterable<F>): F[] {
  */
 export const asCompleted = as_completed;
 
-/** The iterator behind {@link as_completed}; listens to every pending future from the start. */
-class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
+/**
+ * The iterator behind {@link as_completed}; listens to every pending future from the start.
+ * Hand-written, not an async generator (which would await the thenable futures), and it keeps
+ * no reference to a future it has yielded (CPython bpo-14406).
+ */
+class CompletionIterator<F extends Future<unknown>> implements AsCompletedIterator<F> {
   /** Completed futures not yet yielded, in completion order. */
   private readonly ready: F[] = [];
   private readonly pending = new Set<F>();
@@ -221,8 +248,8 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
   private readonly total: number;
   private wake: (() => void) | undefined;
   private finished = false;
-  /** Serialises next() calls made without awaiting the previous one. */
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Serialises next() calls made without awaiting the previous one; never holds a future. */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     fs: Set<F>,
@@ -235,21 +262,21 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
         continue;
       }
       this.pending.add(future);
-      this.removers.set(future, future._onDone(() => this.completed(future)));
+      this.removers.set(future, onFutureDone(future, () => this.completed(future)));
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<F> {
+  [Symbol.asyncIterator](): this {
     return this;
   }
 
-  next(): Promise<IteratorResult<F>> {
+  next(): Promise<IteratorResult<F, undefined>> {
     const step = this.chain.then(() => this.step());
-    this.chain = step.catch(() => undefined);
+    this.chain = step.then(noop, noop);
     return step;
   }
 
-  return(): Promise<IteratorResult<F>> {
+  return(): Promise<IteratorResult<F, undefined>> {
     this.stop();
     return Promise.resolve({ done: true, value: undefined });
   }
@@ -261,7 +288,7 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
     this.wake?.();
   }
 
-  private async step(): Promise<IteratorResult<F>> {
+  private async step(): Promise<IteratorResult<F, undefined>> {
     for (;;) {
       if (this.finished) return { done: true, value: undefined };
       const future = this.ready.shift();
@@ -300,3 +327,5 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
     this.ready.length = 0;
   }
 }
+
+function noop(): void {}

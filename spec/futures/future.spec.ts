@@ -2,7 +2,8 @@
 // machine, done callbacks, result()/exception() with timeouts. No executor is involved.
 import { expect } from 'chai';
 import { CancelledError, InvalidStateError, TimeoutError } from '../../lib/errors.js';
-import { Future, createFuture, type FutureState } from '../../lib/futures/future.js';
+import { Future, type FutureState } from '../../lib/futures/future.js';
+import { createFuture } from '../../lib/futures/future-sinks.js';
 import { outcome, within } from '../helpers.js';
 import { expectRejection } from './support.js';
 

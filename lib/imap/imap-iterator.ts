@@ -4,13 +4,14 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Engine, Job, Outcome, TaskFunction } from './engine/engine.js';
-import { BrokenExecutor, PoolStateError, TimeoutError } from './errors.js';
-import { FifoQueue } from './engine/fifo-queue.js';
-import type { Progress } from './map-result.js';
-import type { InputReader, PoolWatch } from './pool-watch.js';
-import { timeoutToMs } from './timeout.js';
-import { formatValue } from './validate.js';
+import { isFinalFailure, type Engine, type FailureKind, type Outcome, type TaskFunction } from '../engine/engine.js';
+import { PoolStateError, TimeoutError } from '../errors.js';
+import { FifoQueue } from '../engine/fifo-queue.js';
+import { ChunkJob, type ChunkSink } from '../jobs/chunk-job.js';
+import type { Progress } from '../map-result.js';
+import type { InputReader, PoolWatch } from '../pool-watch.js';
+import { timeoutToMs } from '../timeout.js';
+import { formatValue } from '../validate.js';
 
 /**
  * Events of an {@link IMapIterator}.
@@ -81,8 +82,12 @@ const TERMINATED_MESSAGE = 'The pool was terminated before imap finished reading
 
 /** Returned by `take()` when nothing can be delivered yet. */
 const PENDING = Symbol('pending');
-/** Returned by `take()` when the iteration is over. */
-const DONE = Symbol('done');
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** Returned by `take()` for an item that failed. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
 
 /** One pending `next()` call. */
 interface Waiter {
@@ -91,52 +96,39 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** How a chunk reports back to its iterator: one object per iterator, not a closure per chunk. */
-interface ChunkSink {
-  settled(chunk: Chunk, outcomes: Outcome[]): void;
-  failed(chunk: Chunk, error: unknown): void;
-}
-
 /**
  * A chunk of consecutive input items: the engine job (in the fast `items` form) and, once it
- * has finished, the outcomes the consumer reads one by one.
+ * has finished, what the consumer reads one by one: its values (every call succeeded, the
+ * common case: no object per item) or its outcomes.
  */
-class Chunk implements Job {
-  /** Outcomes, set when the chunk finished (or for a terminal pseudo-chunk at once). */
-  outcomes: Outcome[] | undefined;
-  /** The next outcome the consumer reads. */
+class IMapChunk extends ChunkJob {
+  values: ArrayLike<unknown> | undefined;
+  outcomes: readonly Outcome[] | undefined;
+  /** The next item the consumer reads. */
   read = 0;
   /** Reading the first error of this chunk ends the iteration (input error, terminated or broken pool). */
   fatal = false;
-  private callList: unknown[][] | undefined;
 
-  constructor(
-    readonly fn: TaskFunction,
-    readonly items: unknown[],
-    private readonly sink: ChunkSink | undefined,
-  ) {}
-
-  /** Only engines that ignore `items` read this; built on demand so the hot path never pays for it. */
-  get calls(): readonly (readonly unknown[])[] {
-    return (this.callList ??= this.items.map((item) => [item]));
+  /** Whether it has finished and can be read. */
+  get ready(): boolean {
+    return this.values !== undefined || this.outcomes !== undefined;
   }
 
-  settle(outcomes: Outcome[]): void {
-    this.sink?.settled(this, outcomes);
-  }
-
-  fail(error: unknown): void {
-    this.sink?.failed(this, error);
+  /** Items it delivers once ready. */
+  get size(): number {
+    return (this.values ?? this.outcomes!).length;
   }
 
   /** A pseudo-chunk that is never run: reading it raises `error` and ends the iteration. */
-  static terminal(error: unknown): Chunk {
-    const chunk = new Chunk(noop, [], undefined);
+  static terminal(error: unknown): IMapChunk {
+    const chunk = new IMapChunk(noop, [], false, -1, NO_SINK);
     chunk.outcomes = [{ ok: false, error }];
     chunk.fatal = true;
     return chunk;
   }
 }
+
+const NO_SINK: ChunkSink = { chunkValues: noop, chunkOutcomes: noop, chunkFailed: noop };
 
 function noop(): void {}
 
@@ -181,9 +173,9 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
   private readonly emitter = new EventEmitter<IMapIteratorEvents>();
   private readonly sink: ChunkSink;
   /** Input order: every chunk not fully read, in submission order. Completion order: finished chunks not fully read. */
-  private readonly chunks = new FifoQueue<Chunk>();
+  private readonly chunks = new FifoQueue<IMapChunk>();
   /** Chunks handed to the engine and not yet settled. */
-  private readonly running = new Set<Chunk>();
+  private readonly running = new Set<IMapChunk>();
   private readonly waiters = new FifoQueue<Waiter>();
   // Input: exactly one of these is set until the input ends.
   private array: readonly unknown[] | undefined;
@@ -202,13 +194,9 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     poolClosed: () => this.endIfStranded(),
     poolTerminated: () => this.endByTermination(),
   };
-  /** Set while our own engine.submit() runs: a failure reported then means the engine refused the job. */
-  private submitting = false;
-  /** Set while a chunk's settle/fail runs: the engine has not yet looked at whether it is idle. */
-  private inCallback = false;
   private delivering = false;
   /** Completion order: the terminal chunk waits here until the chunks before it finished. */
-  private pendingTerminal: Chunk | undefined;
+  private pendingTerminal: IMapChunk | undefined;
   /** A progress listener threw: raise its error next and end. */
   private listenerError: { error: unknown } | undefined;
   private finished = false;
@@ -227,8 +215,9 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     this.chunksize = settings.chunksize;
     this.buffersize = settings.buffersize == null ? defaultBuffersize(engine.size, settings.chunksize) : checkBuffersize(settings.buffersize);
     this.sink = {
-      settled: (chunk, outcomes) => this.onChunkDone(chunk, outcomes, undefined),
-      failed: (chunk, error) => this.onChunkDone(chunk, undefined, error),
+      chunkValues: (chunk, values) => this.onChunkDone(chunk as IMapChunk, values, undefined, undefined),
+      chunkOutcomes: (chunk, outcomes) => this.onChunkDone(chunk as IMapChunk, undefined, outcomes, undefined),
+      chunkFailed: (chunk, error, kind) => this.onChunkDone(chunk as IMapChunk, undefined, undefined, { error, kind }),
     };
     // The iterator is taken at the call, as CPython's imap calls iter() at once: a
     // non-iterable fails here, not at the first next().
@@ -305,8 +294,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
       const step = this.take();
       if (step !== PENDING) {
         this.fill(); // the consumer made room
-        if (step === DONE) return Promise.resolve({ value: undefined, done: true });
-        return step.ok ? Promise.resolve({ value: step.value as R, done: false }) : Promise.reject(step.error);
+        return step instanceof Failure ? Promise.reject(step.error) : Promise.resolve(step as IteratorResult<R, undefined>);
       }
       if (ms === 0) return Promise.reject(new TimeoutError('The next imap result was not ready within 0 s'));
     }
@@ -353,19 +341,22 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
 
   // ---- consumer side ---------------------------------------------------------------------
 
-  /** The next outcome to deliver, DONE, or PENDING. Never reads input itself. */
-  private take(): Outcome | typeof DONE | typeof PENDING {
+  /** The next step to deliver (a value, DONE or a Failure), or PENDING. Never reads input itself. */
+  private take(): IteratorResult<unknown, undefined> | Failure | typeof PENDING {
     if (this.listenerError) {
       const { error } = this.listenerError;
       this.finish(true);
-      return { ok: false, error };
+      return new Failure(error);
     }
     const chunk = this.chunks.peek();
-    if (chunk?.outcomes) {
-      const outcome = chunk.outcomes[chunk.read++]!;
-      if (chunk.read >= chunk.outcomes.length) this.chunks.shift();
-      if (!outcome.ok && chunk.fatal) this.finish(true);
-      return outcome;
+    if (chunk?.ready) {
+      const i = chunk.read++;
+      if (chunk.read >= chunk.size) this.chunks.shift();
+      if (chunk.values) return { value: chunk.values[i], done: false };
+      const outcome = chunk.outcomes![i]!;
+      if (outcome.ok) return { value: outcome.value, done: false };
+      if (chunk.fatal) this.finish(true);
+      return new Failure(outcome.error);
     }
     if (this.finished || (this.inputDone && this.running.size === 0 && this.chunks.size === 0 && !this.pendingTerminal)) {
       this.finish(false);
@@ -385,9 +376,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
         if (step === PENDING) break;
         const waiter = this.waiters.shift()!;
         if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-        if (step === DONE) waiter.resolve({ value: undefined, done: true });
-        else if (step.ok) waiter.resolve({ value: step.value, done: false });
-        else waiter.reject(step.error);
+        if (step instanceof Failure) waiter.reject(step.error);
+        else waiter.resolve(step);
       }
     } finally {
       this.delivering = false;
@@ -435,7 +425,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
     try {
       while (!this.inputDone && this.hasRoom()) {
         const items = this.array ? this.readArray(this.array) : this.readSync(this.syncInput!);
-        if (items.length > 0) this.start(items);
+        if (items.length > 0) this.start(items, this.pulled - items.length);
         if (this.inputDone) this.onInputEnd();
       }
     } finally {
@@ -496,7 +486,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
           items.push(step.value);
         }
         this.pulled += items.length;
-        if (items.length > 0) this.start(items);
+        if (items.length > 0) this.start(items, this.pulled - items.length);
         if (this.inputDone) this.onInputEnd();
       }
     } catch (error) {
@@ -576,49 +566,42 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
    * every started chunk; completion order raises it once those have finished.
    */
   private addTerminal(error: unknown): void {
-    const terminal = Chunk.terminal(error);
+    const terminal = IMapChunk.terminal(error);
     if (this.ordered || this.running.size === 0) this.chunks.push(terminal);
     else this.pendingTerminal = terminal;
   }
 
-  /** Hands a chunk to the engine, unless the engine can no longer run it. */
-  private start(items: unknown[]): void {
-    const state = this.engine.state;
-    // After close(), the engine stops its workers once it has nothing queued or running. If
-    // none of our chunks is in it (and we are not inside its settle callback, which runs
-    // before that check), its workers may be gone: the chunk would wait forever.
-    if (state === 'terminated' || (state === 'closed' && this.running.size === 0 && !this.inCallback)) {
-      this.stopInput();
-      this.addTerminal(new PoolStateError(state === 'terminated' ? TERMINATED_MESSAGE : CLOSED_MESSAGE));
-      return;
-    }
-    const chunk = new Chunk(this.fn, items, this.sink);
+  /**
+   * Hands a chunk to the engine. An engine that no longer accepts work (closed and drained,
+   * terminated, broken) fails it at once, inside `submit`, with a final kind: that ends the
+   * iteration (see onChunkDone). A closed engine still draining accepts it, also from inside
+   * our chunks' hooks (engine.ts, rule 4).
+   */
+  private start(items: unknown[], first: number): void {
+    const chunk = new IMapChunk(this.fn, items, false, first, this.sink);
     if (this.ordered) this.chunks.push(chunk);
     this.running.add(chunk);
-    this.submitting = true;
-    try {
-      this.engine.submit(chunk);
-    } catch (error) {
-      chunk.fail(error);
-    } finally {
-      this.submitting = false;
-    }
+    this.engine.submit(chunk);
   }
 
-  /** A chunk settled (`outcomes`) or failed as a whole (`error`). Runs inside the engine: never throws. */
-  private onChunkDone(chunk: Chunk, outcomes: Outcome[] | undefined, error: unknown): void {
+  /** A chunk settled (`values` or `outcomes`) or failed as a whole. Runs inside the engine: never throws. */
+  private onChunkDone(
+    chunk: IMapChunk,
+    values: ArrayLike<unknown> | undefined,
+    outcomes: readonly Outcome[] | undefined,
+    failed: { error: unknown; kind: FailureKind } | undefined,
+  ): void {
     if (!this.running.delete(chunk) || this.finished) return;
-    if (outcomes) {
-      chunk.outcomes = outcomes;
-    } else {
-      // Refused at submit, pool terminated or broken: nothing later can run either, so the
-      // error ends the iteration. A worker lost mid-chunk only fails that chunk's items.
-      const fatal = this.submitting || this.engine.state === 'terminated' || error instanceof BrokenExecutor;
-      // An engine that refuses work once closed (the main-loop engine) reports its own plain
-      // Error: give the caller the pool's error class instead.
-      const reason = this.submitting && this.engine.state === 'closed' ? new PoolStateError(CLOSED_MESSAGE) : error;
+    if (values) chunk.values = values;
+    else if (outcomes) chunk.outcomes = outcomes;
+    else {
+      // Refused, terminated or broken: nothing later can run either, so the error ends the
+      // iteration. A worker lost mid-chunk (or an unsendable chunk) only fails its own items.
+      const { kind } = failed!;
+      const fatal = isFinalFailure(kind);
+      const reason = kind === 'refused' ? new PoolStateError(this.engine.state === 'terminated' ? TERMINATED_MESSAGE : CLOSED_MESSAGE) : failed!.error;
       const failure: Outcome = { ok: false, error: reason };
-      chunk.outcomes = fatal ? [failure] : chunk.items.map(() => failure);
+      chunk.outcomes = fatal ? [failure] : chunk.items!.map(() => failure);
       chunk.fatal = fatal;
       if (fatal) this.stopInput();
     }
@@ -627,17 +610,11 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined, numb
       this.chunks.push(this.pendingTerminal);
       this.pendingTerminal = undefined;
     }
-    this.done += chunk.items.length;
+    this.done += chunk.length;
     this.emitProgress();
     this.deliver();
-    // Refill before returning to the engine, while it still counts this chunk as busy.
-    const wasInCallback = this.inCallback;
-    this.inCallback = true;
-    try {
-      this.fill();
-    } finally {
-      this.inCallback = wasInCallback;
-    }
+    // Refill before returning to the engine, while it still counts this chunk as outstanding.
+    this.fill();
     // Our last chunk in a closed pool finished while the async input keeps us waiting.
     this.endIfStranded();
   }
