@@ -179,6 +179,11 @@ export class IMapIterator<R> implements AsyncIterator<R, undefined, number | nul
    * ```
    */
   next(timeout?: number | null): Promise<IteratorResult<R, undefined>> {
+    // The hot path: no timeout, nobody waiting, the head chunk finished with values only.
+    const head = this.#chunks.peek();
+    if (timeout === undefined && head?.values !== undefined && head.read < head.values.length - 1 && this.#waiters.size === 0 && !this.#listenerError) {
+      return Promise.resolve({ value: head.values[head.read++] as R, done: false });
+    }
     let ms: number | undefined;
     try {
       ms = timeoutToMs(timeout);
