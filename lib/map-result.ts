@@ -7,6 +7,7 @@ import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Outcome } from './engine/engine.js';
 import { chunkCount, type ChunkJob, type ChunkSink } from './jobs/chunk-job.js';
+import { resultAccess } from './result-access.js';
 import type { PoolWatch } from './pool-watch.js';
 
 /**
@@ -57,7 +58,7 @@ export interface MapResultEvents {
  * console.log(await result.get()); // [2, 4, 6]
  * ```
  */
-export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
+export class MapResult<R> extends AsyncResult<R[]> {
   /** Items in all. Python: `len(iterable)`. */
   readonly total: number;
   #done = 0;
@@ -65,6 +66,16 @@ export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
   #firstError: { index: number; error: unknown } | undefined;
   #chunksLeft: number;
   readonly #emitter = new EventEmitter<MapResultEvents>();
+  /** What the chunk jobs of this map deliver to (one object per map, not per chunk). */
+  readonly #sink: ChunkSink = {
+    chunkValues: (chunk, values) => this.#chunkValues(chunk, values),
+    chunkOutcomes: (chunk, outcomes) => this.#chunkOutcomes(chunk, outcomes),
+    chunkFailed: (chunk, error) => this.#chunkFailed(chunk, error),
+  };
+
+  static {
+    resultAccess.mapSink = (result) => result.#sink;
+  }
 
   /** @internal Works out its chunk count from `total` and `chunksize`. */
   constructor(total: number, chunksize: number, callbacks?: ResultCallbacks<R[]>, watch?: PoolWatch) {
@@ -72,7 +83,7 @@ export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
     this.total = total;
     this.#values = new Array<R>(total);
     this.#chunksLeft = chunkCount(total, chunksize);
-    if (this.#chunksLeft === 0) this.resolved(this.#values);
+    if (this.#chunksLeft === 0) resultAccess.resolve(this, this.#values);
   }
 
   /** Items finished so far (successfully or not). Python: none. */
@@ -104,8 +115,8 @@ export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
     return this;
   }
 
-  /** @internal Records the outcomes of a chunk (a ChunkSink). */
-  chunkOutcomes(chunk: ChunkJob, outcomes: readonly Outcome[]): void {
+  /** Records the outcomes of a chunk. */
+  #chunkOutcomes(chunk: ChunkJob, outcomes: readonly Outcome[]): void {
     const { start } = chunk;
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i]!;
@@ -115,16 +126,16 @@ export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
     this.#chunkFinished(outcomes.length);
   }
 
-  /** @internal Records the values of a chunk whose calls all succeeded (a ChunkSink). */
-  chunkValues(chunk: ChunkJob, values: ArrayLike<unknown>): void {
+  /** Records the values of a chunk whose calls all succeeded. */
+  #chunkValues(chunk: ChunkJob, values: ArrayLike<unknown>): void {
     const target = this.#values as unknown[];
     const { start } = chunk;
     for (let i = 0; i < values.length; i++) target[start + i] = values[i];
     this.#chunkFinished(values.length);
   }
 
-  /** @internal Fails a chunk as a whole (worker lost, pool terminated; a ChunkSink). */
-  chunkFailed(chunk: ChunkJob, error: unknown): void {
+  /** Fails a chunk as a whole (worker lost, pool terminated). */
+  #chunkFailed(chunk: ChunkJob, error: unknown): void {
     if (!this.#firstError || chunk.start < this.#firstError.index) this.#firstError = { index: chunk.start, error };
     this.#chunkFinished(chunk.length);
   }
@@ -139,7 +150,7 @@ export class MapResult<R> extends AsyncResult<R[]> implements ChunkSink {
       this.#firstError ??= { index: -1, error: listenerError };
     }
     if (this.#chunksLeft > 0) return;
-    if (this.#firstError) this.rejected(this.#firstError.error);
-    else this.resolved(this.#values);
+    if (this.#firstError) resultAccess.reject(this, this.#firstError.error);
+    else resultAccess.resolve(this, this.#values);
   }
 }

@@ -14,6 +14,7 @@ import { ChunkJob, defaultChunksize, forEachChunk } from './jobs/chunk-job.js';
 import { MapResult } from './map-result.js';
 import { CALLBACK_KEYS, IMAP_KEYS, MAP_ASYNC_KEYS, checkCallbacks, checkChunksize, toArray } from './pool-arguments.js';
 import { PoolWatch } from './pool-watch.js';
+import { ResultSink, resultAccess } from './result-access.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { argumentList, brokenPoolError, checkOptionKeys, checkSendableInitargs, poolNotRunning, requireFunction } from './validate.js';
 
@@ -75,11 +76,11 @@ export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
 export class Pool extends EventEmitter<PoolEvents> {
   /** @internal */
   protected readonly engine: Engine;
-  private readonly processCount: number;
+  readonly #processCount: number;
   /** Results in an async callback and imap iterators reading async input: close()/terminate() must reach them. */
-  private readonly watch = new PoolWatch();
+  readonly #watch = new PoolWatch();
   /** Set by the first terminate(): later calls wait for it. */
-  private stopping: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
 
   /**
    * Starts the workers.
@@ -97,7 +98,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   ) {
     super();
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
-    this.processCount = options.processes;
+    this.#processCount = options.processes;
     this.engine = this.createEngine(options);
     this.engine.on('workerExit', (info) => {
       try {
@@ -136,7 +137,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   get processes(): number {
-    return this.processCount;
+    return this.#processCount;
   }
 
   /**
@@ -179,8 +180,8 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkRunning();
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.watch);
-    this.engine.submit(new CallJob(this.taskFunction(fn), callArgs, result as AsyncResult<unknown>));
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.#watch);
+    this.engine.submit(new CallJob(this.taskFunction(fn), callArgs, new ResultSink(result as AsyncResult<unknown>)));
     return result;
   }
 
@@ -221,7 +222,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   map_async<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>): MapResult<Awaited<R>> {
-    return this.submitMap(fn, iterable, chunksizeOrOptions, false);
+    return this.#submitMap(fn, iterable, chunksizeOrOptions, false);
   }
 
   /**
@@ -256,7 +257,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     iterable: Iterable<A>,
     chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>,
   ): MapResult<Awaited<R>> {
-    return this.submitMap(fn, iterable, chunksizeOrOptions, true);
+    return this.#submitMap(fn, iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -280,7 +281,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.submitIMap(fn, iterable, chunksizeOrOptions, true);
+    return this.#submitIMap(fn, iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -301,7 +302,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap_unordered<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.submitIMap(fn, iterable, chunksizeOrOptions, false);
+    return this.#submitIMap(fn, iterable, chunksizeOrOptions, false);
   }
 
   /** camelCase alias of {@link Pool.imap_unordered}. */
@@ -322,7 +323,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   close(): void {
     if (this.engine.state !== 'running') return;
     this.engine.close();
-    this.watch.closed();
+    this.#watch.closed();
     this.emit('close');
   }
 
@@ -341,7 +342,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   join(): Promise<void> {
     if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
     // Like CPython's join (which joins its result handler), also wait for async callbacks.
-    return this.engine.join().then(() => this.watch.callbacksDone());
+    return this.engine.join().then(() => this.#watch.callbacksDone());
   }
 
   /**
@@ -360,9 +361,9 @@ export class Pool extends EventEmitter<PoolEvents> {
   async terminate(): Promise<void> {
     // Once only: a callback or listener that calls terminate() while terminate() fails the
     // jobs would otherwise re-enter the engine's terminate (endless recursion).
-    if (this.stopping) return this.stopping;
+    if (this.#stopping) return this.#stopping;
     let stopped!: () => void;
-    this.stopping = new Promise<void>((resolve) => (stopped = resolve));
+    this.#stopping = new Promise<void>((resolve) => (stopped = resolve));
     let listenerError: { error: unknown } | undefined;
     try {
       this.emit('terminate');
@@ -375,7 +376,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     } finally {
       // The engine has failed its jobs; settle what it does not hold: results still in an async
       // callback, imap iterators waiting for async input.
-      this.watch.terminated();
+      this.#watch.terminated();
       stopped();
     }
     if (listenerError) throw listenerError.error;
@@ -431,7 +432,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     return fn;
   }
 
-  private submitIMap<R>(
+  #submitIMap<R>(
     fn: TaskFunction,
     iterable: Iterable<unknown> | AsyncIterable<unknown>,
     chunksizeOrOptions: number | null | undefined | IMapOptions,
@@ -442,10 +443,10 @@ export class Pool extends EventEmitter<PoolEvents> {
     checkOptionKeys(chunksizeOrOptions, IMAP_KEYS, ordered ? 'imap' : 'imap_unordered');
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.watch });
+    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.#watch });
   }
 
-  private submitMap<R>(
+  #submitMap<R>(
     fn: TaskFunction,
     iterable: Iterable<unknown>,
     chunksizeOrOptions: number | null | undefined | MapAsyncOptions<R>,
@@ -458,10 +459,11 @@ export class Pool extends EventEmitter<PoolEvents> {
     const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
     const items = toArray(iterable);
     if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
-    const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
-    const result = new MapResult<R>(items.length, chunksize, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.watch);
+    const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.#processCount) : checkChunksize(options.chunksize);
+    const result = new MapResult<R>(items.length, chunksize, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.#watch);
     const task = this.taskFunction(fn);
-    forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, result)));
+    const sink = resultAccess.mapSink(result as MapResult<unknown>);
+    forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, sink)));
     return result;
   }
 }

@@ -174,7 +174,7 @@ export class WorkerEngine implements Engine {
     });
     const slot: Slot = {
       handle,
-      name: `${this.options.workerNamePrefix ?? 'PoolWorker'}-${this.nextWorkerNumber++}`,
+      name: `PoolWorker-${this.nextWorkerNumber++}`,
       inFlight: new Set(),
       knownFns: new Set(),
       assigned: 0,

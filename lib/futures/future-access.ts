@@ -17,6 +17,8 @@ export interface FutureAccess {
   onDone(future: Future<unknown>, listener: () => void): () => void;
   /** Called by `cancel()` on a pending future; returns false when the call can no longer be withdrawn. */
   setCancelHook(future: Future<unknown>, hook: (() => boolean) | undefined): void;
+  /** Its state (CPython's `future._state`). */
+  state(future: Future<unknown>): FutureState;
   /** True when the future finished with an error (not cancelled). */
   failed(future: Future<unknown>): boolean;
   /** Places a future in any state (specs). */

@@ -19,6 +19,11 @@ export function setCancelHook(future: Future<unknown>, hook: (() => boolean) | u
   futureAccess.setCancelHook(future, hook);
 }
 
+/** The state of `future` (CPython's `future._state`). */
+export function futureState(future: Future<unknown>): FutureState {
+  return futureAccess.state(future);
+}
+
 /** True when `future` finished with an error (not cancelled). */
 export function futureFailed(future: Future<unknown>): boolean {
   return futureAccess.failed(future);
@@ -33,7 +38,7 @@ export class FutureCallSink implements CallSink {
   }
 
   started(): void {
-    if (this.#future._state === 'PENDING') this.#future.set_running_or_notify_cancel();
+    if (futureState(this.#future) === 'PENDING') this.#future.set_running_or_notify_cancel();
   }
 
   resolved(value: unknown): void {

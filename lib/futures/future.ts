@@ -326,11 +326,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.toString();
   }
 
-  /** @internal The current state, for specs. */
-  get _state(): FutureState {
-    return this.#state;
-  }
-
   // The executors, wait() and as_completed() reach the rest through future-access.ts, so
   // none of it is part of the published type.
   static {
@@ -341,6 +336,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     futureAccess.setCancelHook = (future, hook) => {
       future.#cancelHook = hook;
     };
+    futureAccess.state = (future) => future.#state;
     futureAccess.failed = (future) => future.#state === 'FINISHED' && future.#settled?.ok === false;
     futureAccess.force = (future, state, settled) => {
       future.#state = state;

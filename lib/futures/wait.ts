@@ -242,27 +242,27 @@ export const asCompleted = as_completed;
  */
 class CompletionIterator<F extends Future<unknown>> implements AsCompletedIterator<F> {
   /** Completed futures not yet yielded, in completion order. */
-  private readonly ready: F[] = [];
-  private readonly pending = new Set<F>();
-  private readonly removers = new Map<F, () => void>();
-  private readonly total: number;
-  private wake: (() => void) | undefined;
-  private finished = false;
+  readonly #ready: F[] = [];
+  readonly #pending = new Set<F>();
+  readonly #removers = new Map<F, () => void>();
+  readonly #total: number;
+  #wake: (() => void) | undefined;
+  #finished = false;
   /** Serialises next() calls made without awaiting the previous one; never holds a future. */
-  private chain: Promise<void> = Promise.resolve();
+  #chain: Promise<void> = Promise.resolve();
 
-  constructor(
-    fs: Set<F>,
-    private readonly deadline: number | undefined,
-  ) {
-    this.total = fs.size;
+  readonly #deadline: number | undefined;
+
+  constructor(fs: Set<F>, deadline: number | undefined) {
+    this.#deadline = deadline;
+    this.#total = fs.size;
     for (const future of fs) {
       if (future.done()) {
-        this.ready.push(future);
+        this.#ready.push(future);
         continue;
       }
-      this.pending.add(future);
-      this.removers.set(future, onFutureDone(future, () => this.completed(future)));
+      this.#pending.add(future);
+      this.#removers.set(future, onFutureDone(future, () => this.#completed(future)));
     }
   }
 
@@ -271,60 +271,60 @@ class CompletionIterator<F extends Future<unknown>> implements AsCompletedIterat
   }
 
   next(): Promise<IteratorResult<F, undefined>> {
-    const step = this.chain.then(() => this.step());
-    this.chain = step.then(noop, noop);
+    const step = this.#chain.then(() => this.#step());
+    this.#chain = step.then(noop, noop);
     return step;
   }
 
   return(): Promise<IteratorResult<F, undefined>> {
-    this.stop();
+    this.#stop();
     return Promise.resolve({ done: true, value: undefined });
   }
 
-  private completed(future: F): void {
-    this.pending.delete(future);
-    this.removers.delete(future);
-    this.ready.push(future);
-    this.wake?.();
+  #completed(future: F): void {
+    this.#pending.delete(future);
+    this.#removers.delete(future);
+    this.#ready.push(future);
+    this.#wake?.();
   }
 
-  private async step(): Promise<IteratorResult<F, undefined>> {
+  async #step(): Promise<IteratorResult<F, undefined>> {
     for (;;) {
-      if (this.finished) return { done: true, value: undefined };
-      const future = this.ready.shift();
+      if (this.#finished) return { done: true, value: undefined };
+      const future = this.#ready.shift();
       if (future) return { done: false, value: future };
-      if (this.pending.size === 0) {
-        this.stop();
+      if (this.#pending.size === 0) {
+        this.#stop();
         continue;
       }
-      const left = this.deadline === undefined ? undefined : this.deadline - performance.now();
+      const left = this.#deadline === undefined ? undefined : this.#deadline - performance.now();
       if (left !== undefined && left <= 0) {
-        const unfinished = this.pending.size;
-        this.stop();
-        throw new TimeoutError(`${unfinished} (of ${this.total}) futures unfinished`);
+        const unfinished = this.#pending.size;
+        this.#stop();
+        throw new TimeoutError(`${unfinished} (of ${this.#total}) futures unfinished`);
       }
-      await this.nextCompletion(left);
+      await this.#nextCompletion(left);
     }
   }
 
   /** Resolves when a future completes or `ms` pass. */
-  private nextCompletion(ms: number | undefined): Promise<void> {
+  #nextCompletion(ms: number | undefined): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
-        this.wake = undefined;
+      const timer = ms === undefined ? undefined : setTimeout(() => this.#wake?.(), ms);
+      this.#wake = () => {
+        this.#wake = undefined;
         if (timer) clearTimeout(timer);
         resolve();
       };
     });
   }
 
-  private stop(): void {
-    this.finished = true;
-    for (const remove of this.removers.values()) remove();
-    this.removers.clear();
-    this.pending.clear();
-    this.ready.length = 0;
+  #stop(): void {
+    this.#finished = true;
+    for (const remove of this.#removers.values()) remove();
+    this.#removers.clear();
+    this.#pending.clear();
+    this.#ready.length = 0;
   }
 }
 
