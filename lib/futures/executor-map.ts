@@ -36,7 +36,7 @@ export class ChunkFutureSink implements ChunkSink {
   }
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 
 function noop(): void {}
 
@@ -77,7 +77,7 @@ export class ExecutorMapIterator implements AsyncIterableIterator<unknown> {
   return(): Promise<IteratorResult<unknown, undefined>> {
     const step = this.#chain.then(() => {
       this.#finish();
-      return DONE;
+      return done();
     });
     this.#chain = step.then(noop, noop);
     return step;
@@ -85,7 +85,7 @@ export class ExecutorMapIterator implements AsyncIterableIterator<unknown> {
 
   async #step(): Promise<IteratorResult<unknown, undefined>> {
     for (;;) {
-      if (this.#finished) return DONE;
+      if (this.#finished) return done();
       const chunk = this.#chunk;
       if (chunk) {
         const i = this.#index++;
@@ -106,7 +106,7 @@ export class ExecutorMapIterator implements AsyncIterableIterator<unknown> {
       }
       if (this.#next >= this.#futures.length) {
         this.#finished = true;
-        return DONE;
+        return done();
       }
       await this.#read();
     }
@@ -178,4 +178,9 @@ export function zip(iterables: Iterable<unknown>[]): unknown[][] {
     }
     rows.push(row);
   }
+}
+
+/** A fresh end-of-iteration result (callers may keep or change it). */
+function done(): IteratorReturnResult<undefined> {
+  return { value: undefined, done: true };
 }
