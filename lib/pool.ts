@@ -5,57 +5,23 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
-import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
+import type { Engine, TaskFunction } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
 import { CallJob } from './jobs/call-job.js';
-import { ChunkJob, defaultChunksize, forEachChunk } from './jobs/chunk-job.js';
+import { ChunkJob, forEachChunk } from './jobs/chunk-job.js';
 import { MapResult } from './map-result.js';
-import { CALLBACK_KEYS, IMAP_KEYS, MAP_ASYNC_KEYS, checkCallbacks, checkChunksize, toArray } from './pool-arguments.js';
+import { CALLBACK_KEYS, checkCallbacks, imapOptions, mapArguments } from './pool-arguments.js';
+import type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 import { PoolWatch } from './pool-watch.js';
 import { ResultSink, resultAccess } from './result-access.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
-import { argumentList, brokenPoolError, checkOptionKeys, checkSendableInitargs, poolNotRunning, requireFunction } from './validate.js';
+import { argumentList, brokenPoolError, checkSendableInitargs, poolNotRunning, requireFunction } from './validate.js';
 
 export { defaultChunksize } from './jobs/chunk-job.js';
 export { checkChunksize } from './pool-arguments.js';
-
-/**
- * Events a pool emits (it is an eventemitter3 `EventEmitter`).
- *
- * Python equivalent: none.
- *
- * @example
- * ```ts
- * pool.on('workerExit', (info) => console.warn('lost', info.workerName, info.exitCode));
- * pool.on('close', () => console.log('no more tasks accepted'));
- * ```
- */
-export interface PoolEvents {
-  /** `close()` was called. */
-  close: [];
-  /** `terminate()` was called. */
-  terminate: [];
-  /** A worker died unexpectedly; the tasks it held failed with WorkerLostError and it was replaced. */
-  workerExit: [WorkerExitInfo];
-}
-
-/**
- * Options of `map_async` / `starmap_async`: chunk size and callbacks.
- *
- * Python equivalent: the `chunksize=`, `callback=` and `error_callback=` keyword arguments.
- *
- * @example
- * ```ts
- * // Python: pool.map_async(f, xs, chunksize=10, callback=print)
- * pool.map_async(f, xs, { chunksize: 10, callback: console.log });
- * ```
- */
-export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
-  /** Items per task (integer ≥ 1); default `ceil(n / (4 * processes))`. Python: `chunksize`. */
-  chunksize?: number | null;
-}
+export type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 
 /**
  * A pool of workers that run task functions in parallel.
@@ -440,10 +406,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): IMapIterator<R> {
     this.checkRunning();
     this.checkFunction(fn);
-    checkOptionKeys(chunksizeOrOptions, IMAP_KEYS, ordered ? 'imap' : 'imap_unordered');
-    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
-    const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.#watch });
+    const { chunksize, buffersize } = imapOptions(chunksizeOrOptions, ordered);
+    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize, ordered, watch: this.#watch });
   }
 
   #submitMap<R>(
@@ -454,13 +418,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): MapResult<R> {
     this.checkRunning();
     this.checkFunction(fn);
-    const method = star ? 'starmap_async' : 'map_async';
-    checkOptionKeys(chunksizeOrOptions, MAP_ASYNC_KEYS, method);
-    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
-    const items = toArray(iterable);
-    if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
-    const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.#processCount) : checkChunksize(options.chunksize);
-    const result = new MapResult<R>(items.length, chunksize, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.#watch);
+    const { items, chunksize, callbacks } = mapArguments(iterable, chunksizeOrOptions, star, this.#processCount);
+    const result = new MapResult<R>(items.length, chunksize, callbacks, this.#watch);
     const task = this.taskFunction(fn);
     const sink = resultAccess.mapSink(result as MapResult<unknown>);
     forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, sink)));

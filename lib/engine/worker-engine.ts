@@ -23,55 +23,10 @@ import type { Movable } from '../transfer.js';
 import { callName, toOutcomes, toOutgoingJob } from './job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
+import { MAX_IN_FLIGHT, Pacing, type Batch, type Slot } from './worker-slot.js';
 
-/**
- * Messages in flight per worker: one running, one waiting so the worker never idles between
- * short jobs. Long jobs (see LONG_JOB_MS) go one at a time, so at the end of a run no job waits
- * behind a long one on a busy worker while another worker is idle; the gap between two long
- * jobs (one round trip, ~0.1 ms) is then negligible.
- */
-const MAX_IN_FLIGHT = 2;
-/** Jobs measured longer than this (ms of worker time) go one message at a time per worker. */
-const LONG_JOB_MS = 20;
-/** A batch of short jobs should take about this long, so message costs are amortised. */
-const TARGET_BATCH_MS = 2;
-const DEFAULT_MAX_BATCH = 256;
 /** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
 const MAX_START_FAILURES = 3;
-
-/** Jobs sent together in one message to one worker. */
-interface Batch {
-  /** Sequence number of the message on its worker, from 1. */
-  readonly seq: number;
-  readonly jobs: readonly Job[];
-  /** Per job: calls whose arguments could not be sent, with the error each gets. */
-  readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
-  readonly fnIds: readonly number[];
-  /** Jobs 0..settled-1 are settled already (from the worker's last words). */
-  settled: number;
-}
-
-/** The engine's view of one worker. */
-interface Slot {
-  readonly handle: WorkerHandle;
-  readonly name: string;
-  readonly inFlight: Set<Batch>;
-  /** Function ids this worker has confirmed it knows. */
-  readonly knownFns: Set<number>;
-  /** Jobs sent to this worker over its life (maxtasksperchild counts these). */
-  assigned: number;
-  retiring: boolean;
-  /** Set when the worker's initializer finished; a worker that dies before that breaks the pool. */
-  initialized: boolean;
-  /** Sequence number of the last message sent. */
-  lastSeq: number;
-  /** Threads only: where the worker is, [batch seq, job index] (see crash-triage.ts). */
-  readonly progress: Int32Array | undefined;
-  /** Where a dying worker said it was, [batch seq, job index] (see lib/worker/last-words.ts). */
-  lastWords: readonly [number, number] | undefined;
-  /** The uncaught error the worker said it dies of (see onLastWords). */
-  deathCause: unknown;
-}
 
 /** Runs jobs on worker threads or child processes. See the module comment. */
 export class WorkerEngine implements Engine {
@@ -88,21 +43,20 @@ export class WorkerEngine implements Engine {
   private readonly sendAlone = new WeakSet<Job>();
   private readonly slots = new Set<Slot>();
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
-  private readonly maxBatch: number;
+  /** How many messages and jobs each worker gets, from measured job times. */
+  private readonly pacing: Pacing;
   private nextWorkerNumber = 1;
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenError: Error | undefined;
   /** Workers in a row that died before finishing start-up (see onStartFailure). */
   private startFailures = 0;
-  /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
-  private msPerJob: number | undefined;
   /** Jobs accepted and not settled yet (a job counts until its hook has returned): see `accepting`. */
   private outstanding = 0;
 
   constructor(options: WorkerEngineOptions) {
     this.options = options;
     this.size = options.processes;
-    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.pacing = new Pacing(options.maxBatch, options.maxtasksperchild);
     this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
     // Throws TypeError now for an initializer that cannot be sent (bound or native function).
     this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
@@ -330,28 +284,13 @@ export class WorkerEngine implements Engine {
     // No job before the worker's init reply: otherwise a job that kills a fresh worker (process.exit)
     // can overtake the reply and be mistaken for an initializer failure that breaks the pool.
     if (!slot.initialized) return false;
-    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= this.inFlightLimit()) return false;
+    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= this.pacing.inFlightLimit()) return false;
     const limit = this.options.maxtasksperchild;
     return limit === undefined || slot.assigned < limit;
   }
 
-  private inFlightLimit(): number {
-    return this.msPerJob !== undefined && this.msPerJob > LONG_JOB_MS ? 1 : MAX_IN_FLIGHT;
-  }
-
-  /** How many queued jobs to send in one message: more when jobs are short, fair when long. */
-  private batchSize(slot: Slot): number {
-    if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
-    const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const fairShare = Math.ceil(this.queue.size / (this.slots.size * MAX_IN_FLIGHT));
-    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
-    const limit = this.options.maxtasksperchild;
-    if (limit !== undefined) size = Math.min(size, limit - slot.assigned);
-    return size;
-  }
-
   private takeBatch(slot: Slot): Job[] {
-    const size = this.batchSize(slot);
+    const size = this.pacing.batchSize(this.queue.size, this.slots.size, slot.assigned);
     const jobs: Job[] = [];
     while (jobs.length < size) {
       const job = this.queue.shift();
@@ -415,7 +354,7 @@ export class WorkerEngine implements Engine {
     if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
-    this.measure(response.ms, batch.jobs.length);
+    this.pacing.measure(response.ms, batch.jobs.length);
     if (slot.lastWords?.[0] === batch.seq) slot.lastWords = undefined; // it lived on after all
     this.settleFrom(batch, response.jobs);
     this.afterBatch(slot);
@@ -477,10 +416,5 @@ export class WorkerEngine implements Engine {
     if (slot.retiring || (limit !== undefined && slot.assigned >= limit)) this.retire(slot);
     this.stopIdleWorkersIfDone();
     this.pumpSoon.schedule();
-  }
-
-  private measure(elapsedMs: number, jobCount: number): void {
-    const sample = elapsedMs / jobCount;
-    this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
   }
 }

@@ -26,3 +26,12 @@ export interface FutureAccess {
 }
 
 export const futureAccess = {} as FutureAccess;
+
+/** The class name of a value, for a future's repr (`returned number`, `raised TypeError`). */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object' || typeof value === 'function') {
+    return (value as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  }
+  return typeof value;
+}

@@ -7,7 +7,7 @@ import { isThenable } from '../validate.js';
 import { inspect } from 'node:util';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
-import { futureAccess, type Settled } from './future-access.js';
+import { futureAccess, typeName, type Settled } from './future-access.js';
 
 /**
  * The states of a {@link Future}, as in CPython's `concurrent.futures._base`.
@@ -395,13 +395,5 @@ export class Future<T = unknown> implements PromiseLike<T> {
       }
     });
   }
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object' || typeof value === 'function') {
-    return (value as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
-  }
-  return typeof value;
 }
 
