@@ -18,6 +18,5 @@ export {
   type WaitOptions,
   type DoneAndNotDoneFutures,
   type CompletedFuture,
-  type AsCompletedIterator,
 } from './wait.js';
 export { currentThreadName } from '../engine/main-loop-engine.js';

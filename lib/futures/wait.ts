@@ -151,41 +151,24 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
 }
 
 /**
- * Formerly the type {@link as_completed} yielded (a future without `then`); it now yields the
- * submitted futures themselves, typed as given.
+ * A future as yielded by {@link as_completed}: the future itself, typed without `then`.
+ *
+ * TypeScript types a `for await` variable as the awaited type of what the iterator yields,
+ * although a hand-written iterator's values are never awaited at run time: a yielded
+ * `Future<T>` (PromiseLike) would be typed as `T`. Hiding `then` keeps the type true to what the
+ * loop receives. To look the futures up in a Map (CPython's `future_to_url[future]`), type its
+ * keys as `CompletedFuture<Future<T>>`: a `Future<T>` is one, so `set` takes the submitted
+ * futures and `get` the yielded ones, without a cast.
  *
  * Python equivalent: the `Future` objects `as_completed` yields.
- * @deprecated `as_completed` yields `F` itself; use `F`.
  * @example
  * ```ts
- * for await (const f of as_completed(fs)) console.log(await f.result());
+ * const futureToUrl = new Map<CompletedFuture<Future<string>>, string>();
+ * for (const url of urls) futureToUrl.set(ex.submit(load, url), url);
+ * for await (const f of as_completed(futureToUrl.keys())) console.log(futureToUrl.get(f), await f.result());
  * ```
  */
-export type CompletedFuture<F extends Future<unknown>> = F;
-
-/**
- * The async iterator {@link as_completed} returns. It yields the submitted futures themselves,
- * typed as given, so `futureToUrl.get(f)` (CPython's `future_to_url[future]`) type-checks.
- *
- * It is declared here rather than as `AsyncIterableIterator<F>`: for those, TypeScript types a
- * `for await` variable as `Awaited<F>` (the future's value), although a hand-written iterator's
- * values are never awaited at run time.
- *
- * Python equivalent: the iterator `concurrent.futures.as_completed` returns.
- * @example
- * ```ts
- * const urls = new Map(pages.map((url) => [ex.submit(load, url), url] as const));
- * for await (const f of as_completed(urls.keys())) console.log(urls.get(f), await f.result());
- * ```
- */
-export interface AsCompletedIterator<F extends Future<unknown>> {
-  /** The next future to complete; rejects with TimeoutError once the deadline has passed. */
-  next(): Promise<IteratorResult<F, undefined>>;
-  /** Stops the iteration (what `break` calls). */
-  return(): Promise<IteratorResult<F, undefined>>;
-  /** `for await` support: the iterator is its own iterable. */
-  [Symbol.asyncIterator](): AsCompletedIterator<F>;
-}
+export type CompletedFuture<F extends Omit<Future<unknown>, 'then'>> = Omit<F, 'then'>;
 
 /**
  * Yields the futures as they complete (finish or are cancelled): those already done first,
@@ -194,9 +177,10 @@ export interface AsCompletedIterator<F extends Future<unknown>> {
  *
  * Python equivalent: `concurrent.futures.as_completed(fs, timeout=None)`.
  *
- * @param fs - the futures (any iterable).
+ * @param fs - the futures (any iterable), also typed as {@link CompletedFuture} (the keys of a
+ *   Map that `as_completed` yields into).
  * @param timeout - seconds from this call; `undefined`/`null` waits forever.
- * @returns an async iterator of the futures themselves, typed as given (see {@link AsCompletedIterator}).
+ * @returns an async iterator of the futures themselves (see {@link CompletedFuture}).
  * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
  *   passes with futures unfinished; TypeError at once for a bad timeout or an item of `fs`
  *   that is not a Future (naming its position).
@@ -206,12 +190,14 @@ export interface AsCompletedIterator<F extends Future<unknown>> {
  * // Python: for f in as_completed(fs, timeout=30): print(f.result())
  * ```
  */
-export function as_completed<F extends Future<unknown>>(
+export function as_completed<F extends CompletedFuture<Future<unknown>>>(
   fs: Iterable<F>,
   timeout?: number | null,
-): AsCompletedIterator<F> {
+): AsyncIterableIterator<CompletedFuture<F>> {
   const ms = timeoutToMs(timeout, 'timeout');
-  return new CompletionIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
+  // checkFutures has made sure every item is a Future: the type only widened what callers may pass.
+  const futures = new Set(checkFutures(fs)) as unknown as Set<Future<unknown>>;
+  return new CompletionIterator(futures, ms === undefined ? undefined : performance.now() + ms) as unknown as AsyncIterableIterator<CompletedFuture<F>>;
 }
 
 /** Rejects anything but an iterable of futures, naming the argument `fs` or the bad item's position. */
@@ -240,7 +226,7 @@ export const asCompleted = as_completed;
  * Hand-written, not an async generator (which would await the thenable futures), and it keeps
  * no reference to a future it has yielded (CPython bpo-14406).
  */
-class CompletionIterator<F extends Future<unknown>> implements AsCompletedIterator<F> {
+class CompletionIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
   /** Completed futures not yet yielded, in completion order. */
   readonly #ready: F[] = [];
   readonly #pending = new Set<F>();
