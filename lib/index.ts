@@ -17,7 +17,7 @@ export type { PoolStateName } from './pool-repr.js';
 export { registerTaskModule } from './task-modules.js';
 export { AsyncResult, type ResultCallbacks } from './async-result.js';
 export { MapResult, type Progress, type MapResultEvents } from './map-result.js';
-export { IMapIterator, type IMapOptions, type IMapIteratorEvents } from './imap-iterator.js';
+export { IMapIterator, type IMapOptions, type IMapIteratorEvents } from './imap/imap-iterator.js';
 export {
   PoolError,
   TimeoutError,

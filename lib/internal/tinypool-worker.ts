@@ -64,8 +64,6 @@ export interface WorkerExit {
 
 /** One worker: send it messages, learn when it exits, stop it. */
 export class WorkerHandle {
-  /** Thread id or child process id. */
-  readonly id: number;
   /** Resolves once, when the worker has exited for any reason. */
   readonly exited: Promise<WorkerExit>;
   private readonly pool: Tinypool;
@@ -109,7 +107,6 @@ export class WorkerHandle {
       this.deathErrors.add(error);
       if (options.runtime !== 'process') this.lastError ??= error;
     });
-    this.id = worker.threadId;
     const child = options.runtime === 'process' ? (worker as unknown as { process: ChildProcess }).process : undefined;
     const listening = this.listenForLastWords(child, options.onLastWords);
     this.lastWordsPort = listening.port;
