@@ -31,6 +31,7 @@ import type { Movable } from '../transfer.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../worker/protocol.js';
+import { compactRequest, expandLastWords, expandResponse, mayCompact } from './compact-message.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
 /** How long terminate() waits for a starting worker to finish importing (see startedOrGrace). */
@@ -135,13 +136,13 @@ export class WorkerHandle {
     if (!listener) return { port: undefined, stop: () => undefined };
     if (child) {
       const onMessage = (message: unknown): void => {
-        if (typeof message === 'object' && message !== null && (message as Partial<LastWords>)[LAST_WORDS_TAG] === true) listener(message as LastWords);
+        if (typeof message === 'object' && message !== null && (message as Partial<LastWords>)[LAST_WORDS_TAG] === true) listener(expandLastWords(message as LastWords));
       };
       child.on('message', onMessage);
       return { port: undefined, stop: () => child.off('message', onMessage) };
     }
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', listener);
+    port1.on('message', (words: LastWords) => listener(expandLastWords(words)));
     port1.unref(); // a listener must never keep the process alive
     return { port: port2, stop: () => port1.close() };
   }
@@ -165,11 +166,15 @@ export class WorkerHandle {
    */
   run(request: WorkerRequest, transferList: readonly Movable[] = []): Promise<WorkerResponse> {
     if (this.isGone) return Promise.reject(new Error('pypool internal error: run() on a stopped worker'));
+    // Jobs of many calls may cross in a compact form (lib/internal/compact-message.ts); a single
+    // apply never does, and pays nothing for it.
+    const compact = mayCompact(request);
+    const sent = compact ? compactRequest(request) : request;
     const answer = (transferList.length === 0
-      ? this.pool.run(request)
-      : this.pool.run(request, { transferList: [...transferList] as never })) as Promise<WorkerResponse>;
+      ? this.pool.run(sent)
+      : this.pool.run(sent, { transferList: [...transferList] as never })) as Promise<WorkerResponse>;
     this.started ??= answer.then(() => undefined, () => undefined);
-    return answer;
+    return compact ? answer.then(expandResponse) : answer;
   }
 
   /** Stops the worker now (running tasks are abandoned). Resolves when it has exited. */
