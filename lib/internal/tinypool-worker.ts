@@ -21,6 +21,8 @@
  *   waits, bounded, for a starting worker (startedOrGrace).
  * - a crashed worker is replaced by tinypool itself (without our initializer bookkeeping):
  *   we destroy that instance and let the engine start a fresh handle.
+ * - its worker entry reads `process.memoryUsage()` (a /proc read, ~15-20 µs) after every task:
+ *   worker threads get run messages on a channel of their own once started (task-channel.ts).
  *
  * @module
  * @internal
@@ -32,6 +34,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../worker/protocol.js';
 import { compactRequest, expandLastWords, expandResponse, mayCompact } from './compact-message.js';
+import { TaskChannel } from './task-channel.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
 /** How long terminate() waits for a starting worker to finish importing (see startedOrGrace). */
@@ -82,6 +85,8 @@ export class WorkerHandle {
   private started: Promise<void> | undefined;
   /** Errors the worker reported as it died (see diedOf). */
   private readonly deathErrors = new Set<unknown>();
+  /** Worker threads: where run messages go once the worker has started (see task-channel.ts). */
+  private readonly channel: TaskChannel | undefined;
 
   constructor(options: WorkerHandleOptions) {
     this.pool = new Tinypool({
@@ -111,6 +116,7 @@ export class WorkerHandle {
       if (options.runtime !== 'process') this.lastError ??= error;
     });
     this.id = worker.threadId;
+    if (options.runtime !== 'process') this.channel = new TaskChannel(() => worker.ref?.());
     const child = options.runtime === 'process' ? (worker as unknown as { process: ChildProcess }).process : undefined;
     const listening = this.listenForLastWords(child, options.onLastWords);
     this.lastWordsPort = listening.port;
@@ -123,6 +129,7 @@ export class WorkerHandle {
         // until its IPC channel has been read to the end (bounded).
         void whenDrained(child).then(() => setImmediate(() => setImmediate(() => {
           listening.stop();
+          this.channel?.close(new Error('pypool internal error: the worker exited before answering'));
           // tinypool may already have started a replacement inside this instance; stop it.
           this.pool.destroy().catch(() => undefined);
           resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
@@ -169,12 +176,27 @@ export class WorkerHandle {
     // Jobs of many calls may cross in a compact form (lib/internal/compact-message.ts); a single
     // apply never does, and pays nothing for it.
     const compact = mayCompact(request);
-    const sent = compact ? compactRequest(request) : request;
-    const answer = (transferList.length === 0
-      ? this.pool.run(sent)
-      : this.pool.run(sent, { transferList: [...transferList] as never })) as Promise<WorkerResponse>;
-    this.started ??= answer.then(() => undefined, () => undefined);
+    const answer = this.send(compact ? compactRequest(request) : request, transferList);
     return compact ? answer.then(expandResponse) : answer;
+  }
+
+  /** Through the worker's own channel once it is open, else through tinypool (the init message opens it). */
+  private send(request: WorkerRequest, transferList: readonly Movable[]): Promise<WorkerResponse> {
+    const channel = this.channel;
+    if (channel?.isOpen) return channel.send(request, transferList);
+    let list: Movable[] | MessagePort[] = [...transferList];
+    let sent = request;
+    if (channel && request.type === 'init') {
+      sent = { ...request, taskPort: channel.workerPort } as WorkerRequest;
+      list = [...transferList, channel.workerPort] as MessagePort[];
+    }
+    const answer = (list.length === 0 ? this.pool.run(sent) : this.pool.run(sent, { transferList: list as never })) as Promise<WorkerResponse>;
+    if (!this.started) {
+      this.started = answer.then(() => undefined, () => undefined);
+      // Registered before the engine's own callbacks: the channel is open when they run.
+      if (channel && request.type === 'init') answer.then(() => channel.markOpen(), () => undefined);
+    }
+    return answer;
   }
 
   /** Stops the worker now (running tasks are abandoned). Resolves when it has exited. */

@@ -18,6 +18,7 @@ import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, W
 import { messageStarted, prepareLastWords } from './last-words.js';
 import { compactList, expandList } from './numbers.js';
 import { errorText, findUnsendable } from './sendable.js';
+import { serveTaskPort } from './task-port.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
 // `require`; give them one so `require('node:fs')` works (docs/task-functions.md).
@@ -57,6 +58,7 @@ function afterResponseSent(): Promise<void> {
 }
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
+  serveTaskPort(request, handleMessage);
   setWorkerName(request.name);
   progress = request.progress;
   prepareLastWords(request.lastWords);
