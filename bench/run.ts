@@ -563,7 +563,10 @@ async function main(): Promise<void> {
 
   // ---- goals (issue 14) and targets (issue 5)
   const targetResults: unknown[] = [];
-  const judge = (title: string, list: Target[]) => {
+  const judge = (title: string, all: Target[]) => {
+    // Only what this run measured (a run with --only judges its own rows).
+    const list = all.filter((t) => t.checks.some((ch) => rows.some((r) => r.id === ch.row)));
+    if (list.length === 0) return;
     lines.push(`| ${title} | pypool thread | pypool process |`, '|---|---|---|');
     for (const t of list) {
       const perRuntime = PYPOOL.map((rt) => {

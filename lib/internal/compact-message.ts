@@ -1,15 +1,14 @@
 /**
- * Main-thread side of the compact list forms of lib/worker/numbers.ts: a run request's
- * uniform `map` items leave as a {@link UniformList}, and uniform answers from the worker
- * (results, last words) are expanded back before the engine sees them, so nothing else in
- * the main thread knows about the compact form. (All-number items are already turned into a
- * Float64Array by the job builder.)
+ * Main-thread side of the compact list forms of lib/worker/numbers.ts: uniform answers from
+ * the worker (results, last words) are expanded back before the engine sees them, so nothing
+ * else in the main thread knows about the compact form. (The job builder sends uniform `map`
+ * items compact; the worker entry expands them.)
  *
  * @module
  * @internal
  */
-import { compactList, expandList, isUniformList } from '../worker/numbers.js';
-import type { JobRequest, JobResponse, LastWords, WorkerRequest, WorkerResponse } from '../worker/protocol.js';
+import { expandList, isUniformList } from '../worker/numbers.js';
+import type { JobResponse, LastWords, WorkerRequest, WorkerResponse } from '../worker/protocol.js';
 
 /** Below this many calls a job's answer is never compacted (see compactList). */
 const COMPACT_MIN = 16;
@@ -19,20 +18,6 @@ export function mayCompact(request: WorkerRequest): boolean {
   if (request.type !== 'run') return false;
   for (const job of request.jobs) if ((job.items ?? job.calls ?? []).length >= COMPACT_MIN) return true;
   return false;
-}
-
-/** `request` with every uniform list of `map` items in its compact form (a copy only when one changed). */
-export function compactRequest(request: WorkerRequest): WorkerRequest {
-  if (request.type !== 'run') return request;
-  let jobs: JobRequest[] | undefined;
-  request.jobs.forEach((job, i) => {
-    if (!Array.isArray(job.items) || job.skip) return;
-    const uniform = compactList(job.items);
-    if (!isUniformList(uniform)) return;
-    // The worker entry expands it again (expandList) before running the job.
-    (jobs ??= [...request.jobs])[i] = { ...job, items: uniform as unknown as unknown[] };
-  });
-  return jobs ? { ...request, jobs } : request;
 }
 
 /** The answer with its compacted lists expanded (in place: the answer is ours alone). */

@@ -33,7 +33,7 @@ import type { Movable } from '../transfer.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../worker/protocol.js';
-import { compactRequest, expandLastWords, expandResponse, mayCompact } from './compact-message.js';
+import { expandLastWords, expandResponse, mayCompact } from './compact-message.js';
 import { TaskChannel } from './task-channel.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -175,9 +175,8 @@ export class WorkerHandle {
     if (this.isGone) return Promise.reject(new Error('pypool internal error: run() on a stopped worker'));
     // Jobs of many calls may cross in a compact form (lib/internal/compact-message.ts); a single
     // apply never does, and pays nothing for it.
-    const compact = mayCompact(request);
-    const answer = this.send(compact ? compactRequest(request) : request, transferList);
-    return compact ? answer.then(expandResponse) : answer;
+    const answer = this.send(request, transferList);
+    return mayCompact(request) ? answer.then(expandResponse) : answer;
   }
 
   /** Through the worker's own channel once it is open, else through tinypool (the init message opens it). */
