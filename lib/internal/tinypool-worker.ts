@@ -22,7 +22,7 @@
  * - a crashed worker is replaced by tinypool itself (without our initializer bookkeeping):
  *   we destroy that instance and let the engine start a fresh handle.
  * - its worker entry reads `process.memoryUsage()` (a /proc read, ~15-20 µs) after every task:
- *   worker threads get run messages on a channel of their own once started (task-channel.ts).
+ *   workers get run messages on a channel of their own once started (task-channel.ts).
  *
  * @module
  * @internal
@@ -85,8 +85,8 @@ export class WorkerHandle {
   private started: Promise<void> | undefined;
   /** Errors the worker reported as it died (see diedOf). */
   private readonly deathErrors = new Set<unknown>();
-  /** Worker threads: where run messages go once the worker has started (see task-channel.ts). */
-  private readonly channel: TaskChannel | undefined;
+  /** Where run messages go once the worker has started (see task-channel.ts). */
+  private readonly channel: TaskChannel;
 
   constructor(options: WorkerHandleOptions) {
     this.pool = new Tinypool({
@@ -103,6 +103,10 @@ export class WorkerHandle {
     });
     // Without a listener, an idle worker's crash would be re-thrown in the main process.
     this.pool.on('error', (error: unknown) => {
+      // tinypool reports a death here only when none of *its* tasks was running; with run
+      // messages on our own channel, a death mid-message must still count as one with work in
+      // flight, whose cause is the worker's own (its last words), not tinypool's generic text.
+      if (this.channel?.busy) return;
       this.lastError = error;
     });
     const worker = this.pool.threads[0];
@@ -116,8 +120,8 @@ export class WorkerHandle {
       if (options.runtime !== 'process') this.lastError ??= error;
     });
     this.id = worker.threadId;
-    if (options.runtime !== 'process') this.channel = new TaskChannel(() => worker.ref?.());
     const child = options.runtime === 'process' ? (worker as unknown as { process: ChildProcess }).process : undefined;
+    this.channel = new TaskChannel(child, () => worker.ref?.());
     const listening = this.listenForLastWords(child, options.onLastWords);
     this.lastWordsPort = listening.port;
     this.exited = new Promise<WorkerExit>((resolve) => {
@@ -129,7 +133,7 @@ export class WorkerHandle {
         // until its IPC channel has been read to the end (bounded).
         void whenDrained(child).then(() => setImmediate(() => setImmediate(() => {
           listening.stop();
-          this.channel?.close(new Error('pypool internal error: the worker exited before answering'));
+          this.channel.close(new Error('pypool internal error: the worker exited before answering'));
           // tinypool may already have started a replacement inside this instance; stop it.
           this.pool.destroy().catch(() => undefined);
           resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
@@ -182,18 +186,18 @@ export class WorkerHandle {
   /** Through the worker's own channel once it is open, else through tinypool (the init message opens it). */
   private send(request: WorkerRequest, transferList: readonly Movable[]): Promise<WorkerResponse> {
     const channel = this.channel;
-    if (channel?.isOpen) return channel.send(request, transferList);
+    if (channel.isOpen) return channel.send(request, transferList);
     let list: Movable[] | MessagePort[] = [...transferList];
     let sent = request;
-    if (channel && request.type === 'init') {
-      sent = { ...request, taskPort: channel.workerPort } as WorkerRequest;
-      list = [...transferList, channel.workerPort] as MessagePort[];
+    if (request.type === 'init') {
+      sent = { ...request, ...channel.initFields } as WorkerRequest;
+      if (channel.workerPort) list = [...transferList, channel.workerPort] as MessagePort[];
     }
     const answer = (list.length === 0 ? this.pool.run(sent) : this.pool.run(sent, { transferList: list as never })) as Promise<WorkerResponse>;
     if (!this.started) {
       this.started = answer.then(() => undefined, () => undefined);
       // Registered before the engine's own callbacks: the channel is open when they run.
-      if (channel && request.type === 'init') answer.then(() => channel.markOpen(), () => undefined);
+      if (request.type === 'init') answer.then(() => channel.markOpen(), () => undefined);
     }
     return answer;
   }
