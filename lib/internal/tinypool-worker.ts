@@ -1,7 +1,8 @@
 /**
  * The only file that imports tinypool. It turns one tinypool instance into exactly one worker
  * (thread or child process) with a known life: it starts, runs messages, and exits once.
- * The worker engine owns scheduling; tinypool only moves messages and manages the OS resource.
+ * The worker engine owns scheduling; tinypool carries the init message and manages the OS
+ * resource (run messages then go on the worker's own channel: task-channel.ts).
  *
  * tinypool 2.2 defects neutralised here (each has a spec in spec/tinypool-defects.spec.ts):
  * - `process.exit()` inside a worker thread leaves `run()` pending forever and `destroy()` hangs:
