@@ -10,7 +10,7 @@ import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
 import { decodeThrown } from '../remote-error.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
-import { asNumbers } from '../worker/numbers.js';
+import { compactList } from '../worker/numbers.js';
 import type { JobRequest, JobResponse } from '../worker/protocol.js';
 import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
 import type { Job, Outcome } from './engine.js';
@@ -60,10 +60,11 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     return undefined;
   };
   let request: JobRequest;
-  // Numbers are always sendable and never transfer() markers: skip the per-item checks.
-  const numbers = job.items && asNumbers(job.items);
+  // Numbers, and one repeated null, undefined, boolean or string, are always sendable and never
+  // transfer() markers: skip the per-item checks. (The worker expands a UniformList: numbers.ts.)
+  const numbers = job.items && compactList(job.items);
   if (numbers) {
-    request = { fnId, items: numbers };
+    request = { fnId, items: numbers as unknown as Float64Array };
   } else if (job.items) {
     const items = mapIfChanged(job.items, (item, i) => prepare(item, i, 0));
     request = { fnId, items };

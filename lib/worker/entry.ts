@@ -18,8 +18,9 @@ import { encodeThrown, maybeEncodingError } from './error-codec.js';
 import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
 import { messageStarted, prepareLastWords } from './last-words.js';
-import { asNumbers } from './numbers.js';
+import { compactList, expandList } from './numbers.js';
 import { errorText, findUnsendable } from './sendable.js';
+import { serveTaskPort } from './task-port.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
 // `require`; give them one so `require('node:fs')` works (docs/task-functions.md). It resolves
@@ -61,6 +62,7 @@ function afterResponseSent(): Promise<void> {
 }
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
+  serveTaskPort(request, handleMessage);
   setWorkerName(request.name);
   if (request.mainModule) {
     setMainModule(request.mainModule);
@@ -125,7 +127,9 @@ function undoThenPollution(): boolean {
 /** Runs one job and adds its answer to `answers`; buffers of results marked with transfer() go to `moving`. */
 async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]): Promise<void> {
   const compiled = functions.get(job.fnId);
-  const { items, calls } = job;
+  const { calls } = job;
+  // A map over one repeated value arrives compact (lib/internal/compact-message.ts).
+  const items = job.items && (expandList(job.items) as readonly unknown[] | Float64Array);
   const count = items ? items.length : calls!.length;
   const values: unknown[] = new Array(count);
   let errors: (EncodedThrown | undefined)[] | undefined;
@@ -172,8 +176,9 @@ async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]
  */
 function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | undefined, moved: Set<number> | undefined, uncertain: boolean): JobResponse {
   if (!errors) {
-    const numbers = asNumbers(values);
-    if (numbers) return { values: numbers };
+    // Expanded again by the main thread's adapter (lib/internal/compact-message.ts).
+    const compact = compactList(values);
+    if (compact) return { values: compact as unknown as unknown[] };
   }
   if ((!uncertain && !errors) || clones(values, errors, moved)) return errors ? { values, errors } : { values };
   const fixed: (EncodedThrown | undefined)[] = errors ?? [];
