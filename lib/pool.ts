@@ -7,6 +7,7 @@ import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
+import { RemoteEngine, type NoWorkersInfo } from './remote/remote-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
@@ -43,6 +44,8 @@ export interface PoolEvents {
   terminate: [];
   /** A worker died unexpectedly; the tasks it held failed with WorkerLostError and it was replaced. */
   workerExit: [WorkerExitInfo];
+  /** Remote pools: jobs wait in Redis and no pypool-worker serves the queue. */
+  noWorkers: [NoWorkersInfo];
 }
 
 /**
@@ -117,6 +120,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
   protected createEngine(options: ResolvedPoolOptions): Engine {
+    if (options.remote) {
+      return new RemoteEngine({ processes: options.processes, modules: options.modules, remote: options.remote, onNoWorkers: (info) => this.emit('noWorkers', info) });
+    }
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(options.initargs, options.runtime);
     return new WorkerEngine({
