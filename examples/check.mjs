@@ -101,6 +101,11 @@ const LOG = String.raw`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} `;
 // `timeout` is the hang guard in seconds (default 20); `stderr: true` allows stderr output.
 
 const examples = {
+  'remote-map': {
+    timeout: 40,
+    checks: [exactly(['numbers: 100000', 'most steps: 350 for 77031', 'apply: 111', 'pool joined'])],
+  },
+
   quickstart: {
     checks: [
       exactly([
