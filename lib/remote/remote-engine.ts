@@ -57,6 +57,8 @@ interface Pending {
   readonly job: Job;
   /** False until BullMQ confirmed the add. */
   added: boolean;
+  /** Asked to be read before the add was confirmed: read once it is. */
+  wanted?: boolean;
   /** Attempts made so far (at-least-once delivery sends a lost job again). */
   readonly attempt: number;
 }
@@ -186,11 +188,17 @@ export class RemoteEngine implements Engine {
       bull.on('error', () => {});
       const events = new libs.bullmq.QueueEvents(this.options.queue, { connection: eventsRedis, prefix: this.options.prefix, autorun: true });
       events.on('error', () => {});
-      const look = ({ jobId }: { jobId: string }): void => {
+      // A completion event carries the answer: settle from it at once (one round trip less).
+      // Other events only say which job to read; the reconciler reads the rest.
+      events.on('completed', ({ jobId, returnvalue }) => {
+        if (!this.pending.has(jobId)) return;
+        const text: unknown = typeof returnvalue === 'string' ? returnvalue : JSON.stringify(returnvalue);
+        if (typeof text === 'string' && text.startsWith('{')) this.settle(jobId, (job) => this.settleAnswer(job, text), true);
+        else this.check([jobId]);
+      });
+      events.on('failed', ({ jobId }) => {
         if (this.pending.has(jobId)) this.check([jobId]);
-      };
-      events.on('completed', look);
-      events.on('failed', look);
+      });
       // After a reconnection (Redis restarted, network back), events may have been missed.
       redis.on('ready', () => this.check(this.pending.keys()));
       this.connection = { libs, redis, eventsRedis, bull, events };
@@ -254,12 +262,15 @@ export class RemoteEngine implements Engine {
     connection.bull.addBulk(adds).then(
       () => {
         this.lastContact = Date.now();
+        const early: string[] = [];
         for (const { opts } of adds) {
           const pending = this.pending.get(opts.jobId);
-          if (pending) pending.added = true;
+          if (!pending) continue;
+          pending.added = true;
+          if (pending.wanted) early.push(opts.jobId);
         }
-        // A result may have come before the add was confirmed.
-        this.check(adds.map((a) => a.opts.jobId));
+        // An event may have come before the add was confirmed: read those jobs now.
+        if (early.length > 0) this.check(early);
       },
       (error: unknown) => {
         for (const { opts } of adds) this.settle(opts.jobId, (job) => job.fail(new RemoteJobError(`Cannot add the job to the Redis queue '${this.options.queue}': ${errorText(error)}`, { cause: error })));
@@ -334,7 +345,11 @@ export class RemoteEngine implements Engine {
       while (this.toCheck.size > 0) {
         const ids = [...this.toCheck].filter((id) => this.pending.get(id)?.added).slice(0, READ_BATCH);
         for (const id of ids) this.toCheck.delete(id);
-        for (const id of [...this.toCheck]) if (!this.pending.get(id)?.added) this.toCheck.delete(id);
+        for (const id of [...this.toCheck]) {
+          const pending = this.pending.get(id);
+          if (pending && !pending.added) pending.wanted = true;
+          if (!pending?.added) this.toCheck.delete(id);
+        }
         if (ids.length === 0) break;
         const base = `${this.options.prefix}:${this.options.queue}:`;
         const pipeline = connection.redis.pipeline();
