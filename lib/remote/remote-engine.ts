@@ -67,6 +67,8 @@ interface Pending {
 const FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'pb', 'processedOn'] as const;
 /** How often (at most) the reconciler asks Redis whether any worker serves the queue. */
 const WORKER_CHECK_MS = 2000;
+/** Seconds after which BullMQ may drop a finished job nobody removed (see pump). */
+const BACKSTOP_AGE_S = 3600;
 /** Jobs read per pipeline. */
 const READ_BATCH = 500;
 
@@ -244,14 +246,16 @@ export class RemoteEngine implements Engine {
   private pump(): void {
     const connection = this.connection;
     if (!connection || this.engineState === 'terminated') return;
-    const adds: { name: string; data: RemoteJobData; opts: { jobId: string; attempts: number } }[] = [];
+    const adds: { name: string; data: RemoteJobData; opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } }[] = [];
     while (this.queue.size > 0 && this.pending.size < this.options.window) {
       const job = this.queue.shift()!;
       const data = this.encodeJob(job);
       if (!data) continue;
       const id = `${this.producerId}-${this.nextId++}`;
       this.pending.set(id, { job, added: false, attempt: this.attempts.get(job) ?? 1 });
-      adds.push({ name: data.task.name, data, opts: { jobId: id, attempts: 1 } });
+      // The pool removes each job once settled; the age limit is a backstop for jobs nobody
+      // reads any more (running when terminate() was called, or their producer died).
+      adds.push({ name: data.task.name, data, opts: { jobId: id, attempts: 1, removeOnComplete: { age: BACKSTOP_AGE_S }, removeOnFail: { age: BACKSTOP_AGE_S } } });
       job.onStart?.();
     }
     if (adds.length === 0) {

@@ -117,9 +117,7 @@ describe('remote pools: window, limits, shutdown (real Redis, real workers)', fu
       await own.kill();
       const error = await within(r.get().catch((e: unknown) => e), 10, 'the result');
       expect(error).to.be.instanceOf(RemoteJobError).with.property('message').that.matches(/has not answered/);
-      const started = Date.now();
       await within(p.terminate(), 5, 'terminate');
-      expect(Date.now() - started).to.be.below(4000);
     } finally {
       await own.kill();
     }
