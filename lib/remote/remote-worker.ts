@@ -78,10 +78,10 @@ export async function startRemoteWorker(options: RemoteWorkerOptions): Promise<R
   engine.on('workerExit', (info) => log(`[pypool-worker ${name}] local worker ${info.workerName} exited (code ${info.exitCode}, signal ${info.signal}); ${info.lostJobs} job(s) failed`));
   const maxPayloadBytes = options.maxPayloadBytes ?? 16 * 1024 * 1024;
   const processor = async (job: BullJob<RemoteJobData>): Promise<RemoteAnswer> => {
-    const started = Date.now();
+    const started = performance.now();
     const answer = await runJob(job.data, tasks, engine, name, maxPayloadBytes);
     if (options.logJobs !== false) {
-      const what = answer.refused ? `refused: ${answer.refused.message}` : `done in ${Date.now() - started} ms`;
+      const what = answer.refused ? `refused: ${answer.refused.message}` : `done in ${(performance.now() - started).toFixed(2)} ms`;
       log(`[pypool-worker ${name}] job ${job.id} ${String(job.data?.task?.name)}: ${what}`);
     }
     return answer;
