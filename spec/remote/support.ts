@@ -83,22 +83,26 @@ export function waitFor(proc: Proc, text: string | RegExp, seconds = 15): Promis
 /** A redis-server of our own. */
 export class RedisServer {
   proc: Proc | undefined;
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  /** Starts one; `extraArgs` go to redis-server (e.g. an ACL user). */
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     ensureRedisServer();
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await freePort(), extraArgs);
     await server.restart();
     return server;
   }
 
   /** (Re)starts it on the same port, empty (no persistence). */
   async restart(): Promise<void> {
-    this.proc = track(spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    this.proc = track(spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] }));
     await waitFor(this.proc, 'Ready to accept connections');
   }
 
