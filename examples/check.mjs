@@ -115,6 +115,11 @@ const examples = {
       }),
     ],
   },
+  'remote-map': {
+    timeout: 40,
+    checks: [exactly(['numbers: 100000', 'most steps: 350 for 77031', 'apply: 111', 'pool joined'])],
+  },
+
   quickstart: {
     checks: [
       exactly([

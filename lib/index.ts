@@ -38,3 +38,7 @@ export { current_thread, currentThread, type ThreadInfo } from './thread-info.js
 export type { Runtime } from './engine/worker-engine-options.js';
 export type { WorkerExitInfo, TaskFunction } from './engine/engine.js';
 export type { ResourceLimits } from './validate.js';
+export type { RemoteOptions } from './remote/options.js';
+export type { NoWorkersInfo } from './remote/remote-engine.js';
+export { RemoteVersionError, RemoteJobError } from './remote/errors.js';
+export { remote_workers, remoteWorkers } from './remote/remote-workers.js';

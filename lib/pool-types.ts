@@ -5,6 +5,7 @@
  */
 import type { ResultCallbacks } from './async-result.js';
 import type { WorkerExitInfo } from './engine/engine.js';
+import type { NoWorkersInfo } from './remote/remote-engine.js';
 
 /**
  * Events a pool emits (it is an eventemitter3 `EventEmitter`).
@@ -24,6 +25,8 @@ export interface PoolEvents {
   terminate: [];
   /** A worker died unexpectedly; the tasks it held failed with WorkerLostError and it was replaced. */
   workerExit: [WorkerExitInfo];
+  /** Remote pools: jobs wait in Redis and no pypool-worker serves the queue. */
+  noWorkers: [NoWorkersInfo];
 }
 
 /**

@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
+import { RemoteEngine } from './remote/remote-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
 import { CallJob } from './jobs/call-job.js';
@@ -84,6 +85,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
   protected createEngine(options: ResolvedPoolOptions): Engine {
+    if (options.remote) {
+      return new RemoteEngine({ processes: options.processes, modules: options.modules, remote: options.remote, onNoWorkers: (info) => this.emit('noWorkers', info) });
+    }
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(options.initargs, options.runtime);
     checkNotImportingTaskModule(`a ${this.constructor.name}`);
