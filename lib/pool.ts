@@ -7,21 +7,19 @@ import { EventEmitter } from 'eventemitter3';
 import { inspect } from 'node:util';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction } from './engine/engine.js';
-import { WorkerEngine } from './engine/worker-engine.js';
-import { RemoteEngine } from './remote/remote-engine.js';
 import { PoolStateError } from './errors.js';
 import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
 import { CallJob } from './jobs/call-job.js';
 import { ChunkJob, forEachChunk } from './jobs/chunk-job.js';
-import { checkNotImportingTaskModule } from './main-guard.js';
 import { MapResult } from './map-result.js';
 import { CALLBACK_KEYS, checkCallbacks, imapOptions, mapArguments } from './pool-arguments.js';
 import type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 import { PoolWatch } from './pool-watch.js';
 import { ResultSink, resultAccess } from './result-access.js';
+import { createPoolEngine } from './pool-engine.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { poolRepr, poolStateName, type PoolStateName } from './pool-repr.js';
-import { argumentList, brokenPoolError, checkSendableInitargs, poolNotRunning, requireFunction } from './validate.js';
+import { argumentList, poolNotRunning, requireFunction } from './validate.js';
 
 export { defaultChunksize } from './jobs/chunk-job.js';
 export { checkChunksize } from './pool-arguments.js';
@@ -85,22 +83,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
   protected createEngine(options: ResolvedPoolOptions): Engine {
-    if (options.remote) {
-      return new RemoteEngine({ processes: options.processes, modules: options.modules, remote: options.remote, onNoWorkers: (info) => this.emit('noWorkers', info) });
-    }
-    // Arguments the workers could not receive would stop every worker from starting.
-    checkSendableInitargs(options.initargs, options.runtime);
-    checkNotImportingTaskModule(`a ${this.constructor.name}`);
-    return new WorkerEngine({
-      processes: options.processes,
-      initializer: options.initializer,
-      initargs: options.initargs,
-      maxtasksperchild: options.maxtasksperchild,
-      runtime: options.runtime,
-      modules: options.modules,
-      resourceLimits: options.resourceLimits,
-      brokenError: (cause, message) => brokenPoolError('process', cause, message),
-    });
+    return createPoolEngine(this.constructor.name, options, (info) => this.emit('noWorkers', info));
   }
 
   /**
