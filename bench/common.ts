@@ -10,7 +10,9 @@ import { performance } from 'node:perf_hooks';
 
 /** The parameters of one measurement, built by bench/run.ts (the same for every contender). */
 export interface Params {
-  workload: 'apply_latency' | 'apply_async_burst' | 'map' | 'startup' | 'cpu' | 'payload' | 'imap';
+  workload: 'apply_latency' | 'apply_async_burst' | 'map' | 'map_first' | 'startup' | 'cpu' | 'payload' | 'imap';
+  /** map: the items, ints 0..n-1 (default) or n `null`s (mapped with `x => x`). */
+  items?: 'int' | 'null';
   /** Workers in the pool (2 unless stated). */
   processes?: number;
   /** Item / task count. */
@@ -21,7 +23,7 @@ export interface Params {
   /** cpu: number of tasks and loop iterations per task (per language, see bench/run.ts). */
   tasks?: number;
   iters?: number;
-  /** payload: size in MiB, timed round trips, and whether the buffer is transferred. */
+  /** payload: size in MiB, timed round trips, and whether the buffer is transferred; map_first: calls. */
   mb?: number;
   rounds?: number;
   transfer?: boolean;
@@ -31,6 +33,12 @@ export interface Params {
 
 export type Metrics = Record<string, number | string | boolean | null | undefined>;
 export type Workload = (p: Params) => Promise<Metrics>;
+
+/** The first of several identical calls against the median of the later ones. */
+export function firstVsLater(times: number[]): Metrics {
+  const later = median(times.slice(1));
+  return { first_ms: times[0]!, later_ms: later, first_over_later: times[0]! / later };
+}
 
 export const now = (): number => performance.now();
 

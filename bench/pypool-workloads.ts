@@ -9,7 +9,7 @@ import * as pypool from '../lib/index.js';
 import { Pool } from '../lib/index.js';
 import { cpuWork } from './cpu-work.js';
 import {
-  check, quantile, ints, main, median, now, payload, range, sumOfSquares,
+  check, firstVsLater, quantile, ints, main, median, now, payload, range, sumOfSquares,
   type Metrics, type Params, type Workload,
 } from './common.js';
 
@@ -17,6 +17,7 @@ import {
 // module-level functions).
 const inc = (x: number): number => x + 1;
 const sq = (x: number): number => x * x;
+const identity = (x: unknown): unknown => x;
 const echo = (b: Uint8Array): Uint8Array => b;
 /** Echo that moves the buffer back instead of copying it (pypool's documented way, from a worker). */
 const echoMove = async (b: Uint8Array): Promise<Uint8Array> => {
@@ -76,15 +77,33 @@ const workloads: Record<Params['workload'], Workload> = {
 
   async map(p) {
     const n = p.n!;
-    const xs = ints(n);
+    const nulls = p.items === 'null';
+    const xs: unknown[] = nulls ? new Array<null>(n).fill(null) : ints(n);
+    const fn = (nulls ? identity : sq) as (x: unknown) => unknown;
     const pool = newPool(p);
     await warm(pool);
     const t0 = now();
-    const out = await (p.chunksize ? pool.map(sq, xs, p.chunksize) : pool.map(sq, xs));
+    const out = await (p.chunksize ? pool.map(fn, xs, p.chunksize) : pool.map(fn, xs));
     const elapsed = now() - t0;
-    check(out.length === n && out[n - 1] === (n - 1) * (n - 1), 'map');
+    check(out.length === n && out[n - 1] === (nulls ? null : (n - 1) * (n - 1)), 'map');
     await pool.terminate();
     return { items_per_s: n / (elapsed / 1e3), elapsed_ms: elapsed };
+  },
+
+  async map_first(p) {
+    const n = p.n!;
+    const xs = ints(n);
+    const pool = newPool(p);
+    await warm(pool);
+    const times: number[] = [];
+    for (let i = 0; i < (p.rounds ?? 4); i++) {
+      const t0 = now();
+      const out = await (p.chunksize ? pool.map(sq, xs, p.chunksize) : pool.map(sq, xs));
+      times.push(now() - t0);
+      check(out[n - 1] === (n - 1) * (n - 1), 'map');
+    }
+    await pool.terminate();
+    return firstVsLater(times);
   },
 
   async startup(p) {

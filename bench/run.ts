@@ -1,23 +1,26 @@
 /**
- * `npm run bench` — pypool (thread and process runtimes) vs raw tinypool 2.2 vs CPython's
- * multiprocessing.Pool (fork), same workloads, interleaved, one fresh process per measurement.
+ * `npm run bench` — pypool (thread and process runtimes) vs raw tinypool 2.2, piscina 5.3,
+ * workerpool 10 and CPython's multiprocessing.Pool (fork), with the floor of bare worker threads,
+ * same workloads, interleaved, one fresh process per measurement.
  *
  *   node build/bench/run.js [--quick] [--reps N] [--only id,id] [--contenders a,b] [--no-write]
  *
  * --quick       3 repetitions instead of 5 and imap over 1,000,000 items instead of 10,000,000.
- *               (imap and the chunksize sweep, which have no target, run at most 3 times in any mode.)
+ *               (the chunksize sweep, which has no target, runs at most 3 times in any mode.)
  * --reps N      repetitions (overrides the mode's default).
  * --only        run only these measurement ids (see SPECS below), e.g. --only apply,burst.
- * --contenders  run only these contenders: pypool-thread, pypool-process, tinypool, cpython.
+ * --contenders  run only these contenders: pypool-thread, pypool-process, tinypool, piscina,
+ *               workerpool, cpython, floor.
  * --no-write    print the table but do not write bench/results/ or the SVG chart.
  * --no-wait-idle  start each measurement at once, even while other work keeps the CPUs busy.
  *
- * Output: a Markdown table of medians and ratios with the targets of issue 5 marked met/missed
+ * Output: a Markdown table of medians (with the spread of the noisy rows), a table of every
+ * ratio, the goals of issue 14 and the targets of issue 5 marked met/missed
  * (stdout), bench/results/latest.json (every raw measurement), bench/results/latest.md (the
  * table) and docs/performance-chunksize.svg. See docs/performance.md for what each row means.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -47,7 +50,7 @@ const root = path.resolve(here, '..', '..');
 // ------------------------------------------------------------------------------------------------
 // Contenders: each runs one workload per process.
 
-type ContenderId = 'pypool-thread' | 'pypool-process' | 'tinypool' | 'cpython';
+type ContenderId = 'pypool-thread' | 'pypool-process' | 'tinypool' | 'piscina' | 'workerpool' | 'cpython' | 'floor';
 interface Contender {
   id: ContenderId;
   label: string;
@@ -75,13 +78,34 @@ const CONTENDERS: Contender[] = [
     command: (p) => [node, [path.join(here, 'baselines', 'tinypool-workloads.js'), JSON.stringify(p)]],
   },
   {
+    id: 'piscina',
+    label: 'piscina',
+    lang: 'js',
+    command: (p) => [node, [path.join(here, 'baselines', 'piscina-workloads.js'), JSON.stringify(p)]],
+  },
+  {
+    id: 'workerpool',
+    label: 'workerpool',
+    lang: 'js',
+    command: (p) => [node, [path.join(here, 'baselines', 'workerpool-workloads.js'), JSON.stringify(p)]],
+  },
+  {
     id: 'cpython',
     label: 'CPython',
     lang: 'py',
     command: (p) => ['python3', [path.join(root, 'bench', 'python', 'mp_bench.py'), JSON.stringify(p)]],
   },
+  {
+    // Bare node:worker_threads, no pool: start-up and round trip only.
+    id: 'floor',
+    label: 'floor (bare Worker)',
+    lang: 'js',
+    command: (p) => [node, [path.join(here, 'baselines', 'floor-workloads.js'), JSON.stringify(p)]],
+  },
 ];
-const ALL: ContenderId[] = CONTENDERS.map((c) => c.id);
+/** Every pool (the floor is not one: it has only the start-up and round-trip rows). */
+const ALL: ContenderId[] = CONTENDERS.map((c) => c.id).filter((id) => id !== 'floor');
+const PEERS: ContenderId[] = ['tinypool', 'piscina', 'workerpool', 'cpython', 'floor'];
 const PYPOOL: ContenderId[] = ['pypool-thread', 'pypool-process'];
 const CONTENDER_FILTER = opt('--contenders')?.split(',') as ContenderId[] | undefined;
 
@@ -105,13 +129,16 @@ const sweepN = (cs: number): number => (cs <= 10 ? 100_000 : 1_000_000);
 const IMAP_N = QUICK ? 1_000_000 : 10_000_000;
 
 const SPECS: Spec[] = [
-  { id: 'apply', params: { workload: 'apply_latency', n: 2000, warmup: 100 }, contenders: ALL },
+  { id: 'apply', params: { workload: 'apply_latency', n: 2000, warmup: 100 }, contenders: [...ALL, 'floor'] },
   { id: 'burst', params: { workload: 'apply_async_burst', n: 100_000 }, contenders: ALL, memory: true },
   { id: 'map', params: { workload: 'map', n: 1_000_000 }, contenders: ALL },
+  { id: 'map_nulls', params: { workload: 'map', n: 1_000_000, items: 'null' }, contenders: ALL },
+  // The first map on a warm pool against the same call repeated (3 more times, median).
+  { id: 'map_first', params: { workload: 'map_first', n: 100_000, rounds: 4 }, contenders: ALL },
   // chunksize 1 over 100,000 is also the first point of the chunksize chart. Raw tinypool is
   // left out: it would be 100,000 run() calls, the burst row again, for no target.
   { id: 'map_cs1', params: { workload: 'map', n: 100_000, chunksize: 1 }, contenders: [...PYPOOL, 'cpython'] },
-  { id: 'startup', params: { workload: 'startup' }, contenders: ALL },
+  { id: 'startup', params: { workload: 'startup' }, contenders: [...ALL, 'floor'] },
   {
     id: 'cpu',
     params: { workload: 'cpu', tasks: 16 },
@@ -123,10 +150,10 @@ const SPECS: Spec[] = [
   {
     id: 'payload_transfer',
     params: { workload: 'payload', mb: 10, rounds: 5, warmup: 1, transfer: true },
-    contenders: ['pypool-thread', 'tinypool'],
+    contenders: ['pypool-thread', 'tinypool', 'piscina', 'workerpool'],
   },
-  // 10,000,000 items take ~20 s per repetition over the four contenders: 3 repetitions.
-  { id: 'imap', params: { workload: 'imap', n: IMAP_N, chunksize: 1000 }, contenders: ALL, memory: true, maxReps: 3 },
+  // imap's ratio swings between runs: it is judged on the median of every repetition.
+  { id: 'imap', params: { workload: 'imap', n: IMAP_N, chunksize: 1000 }, contenders: ALL, memory: true },
   ...SWEEP.filter((cs) => cs !== 1).map(
     (cs): Spec => ({
       id: `sweep_cs${cs}`,
@@ -256,6 +283,8 @@ interface Row {
   unit: string;
   better: Better;
   value: (r: Record_) => number | undefined;
+  /** A row whose value swings between runs: the table shows min–max beside the median. */
+  spread?: boolean;
 }
 const metric =
   (key: string) =>
@@ -267,21 +296,25 @@ const pss = (r: Record_) => r.peakPssMiB;
 const rss = (r: Record_) => r.peakRssMiB;
 
 const ROWS: Row[] = [
-  { id: 'apply', label: '`apply` round trip, 2,000 sequential (mean)', spec: 'apply', unit: 'µs', better: 'lower', value: metric('us_per_call') },
-  { id: 'apply_p50', label: '`apply` round trip (median call)', spec: 'apply', unit: 'µs', better: 'lower', value: metric('p50_us') },
+  { id: 'apply', label: '`apply` round trip, 2,000 sequential (mean)', spec: 'apply', unit: 'µs', better: 'lower', value: metric('us_per_call'), spread: true },
+  { id: 'apply_p50', label: '`apply` round trip (median call)', spec: 'apply', unit: 'µs', better: 'lower', value: metric('p50_us'), spread: true },
   { id: 'burst', label: '100,000 tiny `apply_async` at once', spec: 'burst', unit: 'tasks/s', better: 'higher', value: metric('tasks_per_s') },
   { id: 'burst_pss', label: '  peak memory of the process tree (PSS)', spec: 'burst', unit: 'MiB', better: 'lower', value: pss },
   { id: 'burst_rss', label: '  peak memory of the process tree (RSS sum)', spec: 'burst', unit: 'MiB', better: 'lower', value: rss },
   { id: 'map', label: '`map(x => x*x)` over 1,000,000 ints, default chunking', spec: 'map', unit: 'items/s', better: 'higher', value: metric('items_per_s') },
+  { id: 'map_nulls', label: '`map(x => x)` over 1,000,000 `null`s, default chunking', spec: 'map_nulls', unit: 'items/s', better: 'higher', value: metric('items_per_s'), spread: true },
+  { id: 'map_first', label: 'first `map` of 100,000 ints on a warm pool', spec: 'map_first', unit: 'ms', better: 'lower', value: metric('first_ms'), spread: true },
+  { id: 'map_later', label: '  the same call again (median of 3 more)', spec: 'map_first', unit: 'ms', better: 'lower', value: metric('later_ms') },
+  { id: 'map_first_ratio', label: '  first ÷ later', spec: 'map_first', unit: 'x', better: 'lower', value: metric('first_over_later'), spread: true },
   { id: 'map_cs1', label: '`map` chunksize 1 over 100,000 ints', spec: 'map_cs1', unit: 'items/s', better: 'higher', value: metric('items_per_s') },
-  { id: 'startup', label: 'pool of 2 started → first result', spec: 'startup', unit: 'ms', better: 'lower', value: metric('first_result_ms') },
+  { id: 'startup', label: 'pool of 2 started → first result', spec: 'startup', unit: 'ms', better: 'lower', value: metric('first_result_ms'), spread: true },
   { id: 'cpu_task', label: 'CPU-bound: one task run serially', spec: 'cpu', unit: 'ms', better: 'lower', value: metric('task_ms') },
   { id: 'cpu_w1', label: 'CPU-bound, 16 tasks, 1 worker: speedup vs serial', spec: 'cpu', unit: 'x', better: 'higher', value: metric('speedup_w1') },
   { id: 'cpu_w2', label: 'CPU-bound, 16 tasks, 2 workers: speedup vs serial', spec: 'cpu', unit: 'x', better: 'higher', value: metric('speedup_w2') },
   { id: 'payload', label: '10 MB payload round trip, copied', spec: 'payload', unit: 'MB/s', better: 'higher', value: metric('mb_per_s') },
   { id: 'payload_transfer', label: '10 MB payload round trip, transferred ArrayBuffer', spec: 'payload_transfer', unit: 'MB/s', better: 'higher', value: metric('mb_per_s') },
   { id: 'payload_detached', label: '  sender buffer detached (no copy) 1 = yes', spec: 'payload_transfer', unit: '', better: 'higher', value: metric('sender_detached') },
-  { id: 'imap', label: `\`imap\` over a ${IMAP_N.toLocaleString('en-US')}-item generator, chunksize 1000`, spec: 'imap', unit: 'items/s', better: 'higher', value: metric('items_per_s') },
+  { id: 'imap', label: `\`imap\` over a ${IMAP_N.toLocaleString('en-US')}-item generator, chunksize 1000`, spec: 'imap', unit: 'items/s', better: 'higher', value: metric('items_per_s'), spread: true },
   { id: 'imap_pss', label: '  peak memory of the process tree (PSS)', spec: 'imap', unit: 'MiB', better: 'lower', value: pss },
   { id: 'imap_rss', label: '  peak memory of the process tree (RSS sum)', spec: 'imap', unit: 'MiB', better: 'lower', value: rss },
   ...SWEEP.filter((cs) => cs !== 1).map(
@@ -298,8 +331,8 @@ const ROWS: Row[] = [
 
 interface Check {
   row: string;
-  /** 'cpython' / 'tinypool': ratio pypool ÷ that contender; 'absolute': pypool's own value. */
-  vs: 'cpython' | 'tinypool' | 'absolute';
+  /** A contender: ratio pypool ÷ that contender's median; 'absolute': pypool's own value. */
+  vs: ContenderId | 'absolute';
   op: '<=' | '>=';
   bound: number;
   /** Only for these pypool runtimes (default both). */
@@ -327,10 +360,30 @@ const TARGETS: Target[] = [
   ] },
 ];
 
+/**
+ * The goals of issue 14. G1–G7 are its table (thread runtime unless the row names the process
+ * runtime); K1–K5 are the targets the previous full run met, which must hold.
+ */
+const GOALS: Target[] = [
+  { id: 'G1', text: '`apply` round trip ≤ 1.0x piscina', checks: [{ row: 'apply', vs: 'piscina', op: '<=', bound: 1, runtimes: ['pypool-thread'] }] },
+  { id: 'G2', text: '100,000 tiny `apply_async` ≥ 2x piscina', checks: [{ row: 'burst', vs: 'piscina', op: '>=', bound: 2, runtimes: ['pypool-thread'] }] },
+  { id: 'G3', text: '`imap` over a generator, chunksize 1000 ≥ 1.5x CPython', checks: [{ row: 'imap', vs: 'cpython', op: '>=', bound: 1.5 }] },
+  { id: 'G4', text: '`apply` round trip, process runtime ≤ 0.5x CPython', checks: [{ row: 'apply', vs: 'cpython', op: '<=', bound: 0.5, runtimes: ['pypool-process'] }] },
+  { id: 'G5', text: 'pool of 2 started → first result ≤ 1.2x the floor (two bare threads)', checks: [{ row: 'startup', vs: 'floor', op: '<=', bound: 1.2, runtimes: ['pypool-thread'] }] },
+  { id: 'G6', text: 'first `map` of 100,000 ints on a warm pool within 2x of a later call', checks: [{ row: 'map_first_ratio', vs: 'absolute', op: '<=', bound: 2 }] },
+  { id: 'G7', text: '`map` over 1,000,000 `null`s ≥ 2x CPython', checks: [{ row: 'map_nulls', vs: 'cpython', op: '>=', bound: 2 }] },
+  { id: 'K1', text: 'keep: 100,000 tiny `apply_async` ≥ 5x CPython', checks: [{ row: 'burst', vs: 'cpython', op: '>=', bound: 5, runtimes: ['pypool-thread'] }] },
+  { id: 'K2', text: 'keep: `map` 1,000,000 ints ≥ 2x CPython', checks: [{ row: 'map', vs: 'cpython', op: '>=', bound: 2, runtimes: ['pypool-thread'] }] },
+  { id: 'K3', text: 'keep: `map` chunksize 1 ≥ 3x CPython', checks: [{ row: 'map_cs1', vs: 'cpython', op: '>=', bound: 3 }] },
+  { id: 'K4', text: 'keep: peak tree memory (PSS), 100,000 queued tasks ≤ CPython', checks: [{ row: 'burst_pss', vs: 'cpython', op: '<=', bound: 1 }] },
+  // "raw tinypool's speedup", within the 3% that one speedup figure moves between runs.
+  { id: 'K5', text: 'CPU-bound, 2 workers: speedup ≥ 0.97x raw tinypool\'s', checks: [{ row: 'cpu_w2', vs: 'tinypool', op: '>=', bound: 0.97 }] },
+];
+
 // ------------------------------------------------------------------------------------------------
 // Aggregation and formatting
 
-type Cell = { value?: number; ok: number; failed: number; skipped?: string; errors: string[] };
+type Cell = { value?: number; min?: number; max?: number; ok: number; failed: number; skipped?: string; errors: string[] };
 
 function cell(records: Record_[], row: Row, c: ContenderId): Cell {
   const rs = records.filter((r) => r.spec === row.spec && r.contender === c);
@@ -352,7 +405,11 @@ function cell(records: Record_[], row: Row, c: ContenderId): Cell {
       out.ok++;
     }
   }
-  if (vals.length) out.value = median(vals);
+  if (vals.length) {
+    out.value = median(vals);
+    out.min = Math.min(...vals);
+    out.max = Math.max(...vals);
+  }
   return out;
 }
 
@@ -384,12 +441,13 @@ function envInfo() {
   } catch {
     /* reported as unknown */
   }
-  let tinypool = 'unknown';
-  try {
-    tinypool = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'tinypool', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    /* reported as unknown */
-  }
+  const version = (pkg: string): string => {
+    try {
+      return (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
   return {
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -398,7 +456,9 @@ function envInfo() {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     python,
-    tinypool,
+    tinypool: version('tinypool'),
+    piscina: version('piscina'),
+    workerpool: version('workerpool'),
   };
 }
 
@@ -467,46 +527,72 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push(
     `Run of ${env.date.slice(0, 10)}: ${env.cores} × ${env.cpu}, ${env.memGiB} GiB, ${env.os}; ` +
-      `Node ${env.node}, Python ${env.python}, tinypool ${env.tinypool}; ${REPS} repetitions${QUICK ? ' (--quick)' : ''}, ` +
+      `Node ${env.node}, Python ${env.python}, tinypool ${env.tinypool}, piscina ${env.piscina}, workerpool ${env.workerpool}; ${REPS} repetitions${QUICK ? ' (--quick)' : ''}, ` +
       `medians; ${totalS.toFixed(0)} s in all.`,
     '',
     loadText + '. ' + busyText,
     '',
-    '| workload | unit | pypool thread | pypool process | raw tinypool | CPython | thread ÷ CPython | process ÷ CPython | thread ÷ tinypool | process ÷ tinypool |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
-  for (const row of rows) {
-    lines.push(
-      `| ${row.label.startsWith('  ') ? '&nbsp;&nbsp;' + row.label.trim() : row.label} | ${row.unit} | ` +
-        `${shown(row, 'pypool-thread')} | ${shown(row, 'pypool-process')} | ${shown(row, 'tinypool')} | ${shown(row, 'cpython')} | ` +
-        `${fmtRatio(ratio(row.id, 'pypool-thread', 'cpython'))} | ${fmtRatio(ratio(row.id, 'pypool-process', 'cpython'))} | ` +
-        `${fmtRatio(ratio(row.id, 'pypool-thread', 'tinypool'))} | ${fmtRatio(ratio(row.id, 'pypool-process', 'tinypool'))} |`,
-    );
-  }
-  lines.push('', 'Ratios are pypool ÷ the other contender on the raw metric (for µs, ms and MiB lower is better; for throughput and speedup higher is better).', '');
+  // Medians, with min–max for the rows that swing between runs.
+  const shownContenders = CONTENDERS.filter((c) => !CONTENDER_FILTER || CONTENDER_FILTER.includes(c.id));
+  const label = (row: Row) => (row.label.startsWith('  ') ? '&nbsp;&nbsp;' + row.label.trim() : row.label);
+  const withSpread = (row: Row, c: ContenderId): string => {
+    const text = shown(row, c);
+    const ce = cells.get(`${row.id}/${c}`)!;
+    if (!row.spread || ce.value === undefined || ce.ok < 2) return text;
+    return `${text} (${fmt(ce.min, row.unit)}–${fmt(ce.max, row.unit)})`;
+  };
+  lines.push(
+    `| workload | unit | ${shownContenders.map((c) => c.label).join(' | ')} |`,
+    `|---|---|${shownContenders.map(() => '--:').join('|')}|`,
+  );
+  for (const row of rows) lines.push(`| ${label(row)} | ${row.unit} | ${shownContenders.map((c) => withSpread(row, c.id)).join(' | ')} |`);
+  lines.push('', 'Medians; "(a–b)" is the lowest and highest single repetition of a row that swings between runs.', '');
 
-  // ---- targets
+  // Every ratio: each pypool runtime ÷ each other contender.
+  const peers = PEERS.filter((id) => shownContenders.some((c) => c.id === id));
+  const runtimes = PYPOOL.filter((id) => shownContenders.some((c) => c.id === id));
+  const pairs = runtimes.flatMap((rt) => peers.map((peer) => [rt, peer] as const));
+  const short = (id: ContenderId) => (id === 'pypool-thread' ? 'thread' : id === 'pypool-process' ? 'process' : CONTENDERS.find((c) => c.id === id)!.label.split(' ')[0]);
+  lines.push(
+    `| workload | ${pairs.map(([a, b]) => `${short(a)} ÷ ${short(b)}`).join(' | ')} |`,
+    `|---|${pairs.map(() => '--:').join('|')}|`,
+  );
+  for (const row of rows) lines.push(`| ${label(row)} | ${pairs.map(([a, b]) => fmtRatio(ratio(row.id, a, b))).join(' | ')} |`);
+  lines.push('', 'Ratios are pypool ÷ the other contender, medians on the raw metric (for µs, ms and MiB lower is better; for throughput and speedup higher is better).', '');
+
+  // ---- goals (issue 14) and targets (issue 5)
   const targetResults: unknown[] = [];
-  lines.push('| target | pypool thread | pypool process |', '|---|---|---|');
-  for (const t of TARGETS) {
-    const perRuntime = PYPOOL.map((rt) => {
-      const parts = t.checks.filter((ch) => !ch.runtimes || ch.runtimes.includes(rt)).map((ch) => {
-        const v = ch.vs === 'absolute' ? val(ch.row, rt) : ratio(ch.row, rt, ch.vs);
-        const met = v === undefined ? undefined : ch.op === '<=' ? v <= ch.bound : v >= ch.bound;
-        const what = ch.vs === 'absolute' ? '' : ` vs ${ch.vs === 'cpython' ? 'CPython' : 'tinypool'}`;
-        // Enough digits that a miss never prints as the bound itself (2.997 is not "3.00").
-        const digits = v !== undefined && !met && v.toFixed(2) === ch.bound.toFixed(2) ? 3 : 2;
-        const shownValue = v === undefined ? 'n/a' : ch.row.endsWith('detached') ? (v ? 'yes' : 'no') : v.toFixed(digits) + 'x';
-        return { ...ch, value: v, met, text: `${shownValue}${what} (${ch.op} ${ch.bound})` };
+  const judge = (title: string, all: Target[]) => {
+    // Only what this run measured (a run with --only judges its own rows).
+    const list = all.filter((t) => t.checks.some((ch) => rows.some((r) => r.id === ch.row)));
+    if (list.length === 0) return;
+    lines.push(`| ${title} | pypool thread | pypool process |`, '|---|---|---|');
+    for (const t of list) {
+      const perRuntime = PYPOOL.map((rt) => {
+        const parts = t.checks.filter((ch) => !ch.runtimes || ch.runtimes.includes(rt)).map((ch) => {
+          const v = ch.vs === 'absolute' ? val(ch.row, rt) : ratio(ch.row, rt, ch.vs);
+          const met = v === undefined ? undefined : ch.op === '<=' ? v <= ch.bound : v >= ch.bound;
+          const what = ch.vs === 'absolute' ? '' : ` vs ${CONTENDERS.find((c) => c.id === ch.vs)!.label}`;
+          // Enough digits that a miss never prints as the bound itself (2.997 is not "3.00").
+          const digits = v !== undefined && !met && v.toFixed(2) === ch.bound.toFixed(2) ? 3 : 2;
+          const shownValue = v === undefined ? 'n/a' : ch.row.endsWith('detached') ? (v ? 'yes' : 'no') : v.toFixed(digits) + 'x';
+          return { ...ch, value: v, met, text: `${shownValue}${what} (${ch.op} ${ch.bound})` };
+        });
+        const met = parts.length === 0 || parts.some((p) => p.met === undefined) ? undefined : parts.every((p) => p.met);
+        return { runtime: rt, met, parts };
       });
-      const met = parts.some((p) => p.met === undefined) ? undefined : parts.every((p) => p.met);
-      return { runtime: rt, met, parts };
-    });
-    targetResults.push({ id: t.id, text: t.text, results: perRuntime });
-    const show = (r: (typeof perRuntime)[number]) =>
-      `${r.met === undefined ? '**not measured**' : r.met ? '**met**' : '**missed**'}: ${r.parts.map((p) => `${p.met === false ? '✗' : p.met ? '✓' : '?'} ${p.text}`).join('; ')}`;
-    lines.push(`| ${t.id} ${t.text} | ${show(perRuntime[0]!)} | ${show(perRuntime[1]!)} |`);
-  }
+      targetResults.push({ id: t.id, text: t.text, results: perRuntime });
+      const show = (r: (typeof perRuntime)[number]) =>
+        r.parts.length === 0
+          ? '–'
+          : `${r.met === undefined ? '**not measured**' : r.met ? '**met**' : '**missed**'}: ${r.parts.map((p) => `${p.met === false ? '✗' : p.met ? '✓' : '?'} ${p.text}`).join('; ')}`;
+      lines.push(`| ${t.id} ${t.text} | ${show(perRuntime[0]!)} | ${show(perRuntime[1]!)} |`);
+    }
+    lines.push('');
+  };
+  judge('goal (issue 14)', GOALS);
+  judge('target (issue 5)', TARGETS);
   if (notes.length) {
     lines.push('');
     notes.forEach((n, i) => lines.push(`[^${i + 1}]: ${n}`));
@@ -558,4 +644,22 @@ async function main(): Promise<void> {
   process.stderr.write(`wrote bench/results/latest.json, bench/results/latest.md${SWEEP.every((cs) => specs.some((s) => s.id === specId(cs))) ? ', docs/performance-chunksize.svg' : ''}\n`);
 }
 
+/**
+ * Benchmarks that other parts of the project add as their own scripts (bench/remote.ts,
+ * bench/als-tax.ts): run after the table when they exist, unless --only leaves them out.
+ */
+function runExtras(): void {
+  for (const name of ['remote', 'als-tax']) {
+    const script = path.join(here, `${name}.js`);
+    if (!existsSync(script) || (ONLY && !ONLY.includes(name))) continue;
+    process.stderr.write(`\nrunning bench/${name}.ts\n`);
+    try {
+      execFileSync(node, [script, ...(QUICK ? ['--quick'] : [])], { cwd: root, stdio: 'inherit', timeout: 10 * TIMEOUT_MS });
+    } catch (error) {
+      process.stderr.write(`bench/${name}.ts failed: ${(error as Error).message}\n`);
+    }
+  }
+}
+
 await main();
+runExtras();

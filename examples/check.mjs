@@ -101,6 +101,25 @@ const LOG = String.raw`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} `;
 // `timeout` is the hang guard in seconds (default 20); `stderr: true` allows stderr output.
 
 const examples = {
+  // A helper module that creates the pool; the caller registers its own module (issue 12.6).
+  'mapreduce-helper': {
+    checks: [
+      between(/^PoolWorker-[12] reading \S+\.md$/, 5, 50),
+      distinct(/^(PoolWorker-\d+) reading/, 1, 2),
+      once('TOP 20 WORDS BY FREQUENCY'),
+      times(/^[a-z]+ *: +\d+$/, 20),
+      allBefore(/ reading /, 'TOP 20 WORDS BY FREQUENCY'),
+      custom((o) => {
+        const counts = o.lines.filter((l) => /^[a-z]+ *: +\d+$/.test(l)).map((l) => Number(l.split(':')[1]));
+        return counts.every((c, i) => i === 0 || counts[i - 1] >= c) ? null : 'counts are not in descending order';
+      }),
+    ],
+  },
+  'remote-map': {
+    timeout: 40,
+    checks: [exactly(['numbers: 100000', 'most steps: 350 for 77031', 'apply: 111', 'pool joined'])],
+  },
+
   quickstart: {
     checks: [
       exactly([

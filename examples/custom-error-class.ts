@@ -25,7 +25,7 @@
 // What it shows: the class is exported by the pool's task module (this script), and the main
 // thread registers it with registerExports; Python needs no registration, pickle finds the class
 // by module and name. pypool never imports a task module in the main thread, so it must be told.
-import { Pool, current_process, registerExports } from '../lib/index.js';
+import { Pool, current_process, registerExports } from 'pypool';
 
 export class ValidationError extends Error {
   constructor(message: string, readonly field: string) {

@@ -35,7 +35,7 @@
 // What it shows: mul and plus, exported by this script (the pool's task module), travel by
 // reference as Python pickles them, and arrive callable in the workers. A lambda fails in both:
 // Python's PicklingError, pypool's SerializationError, before anything is sent.
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 
 type BinaryOp = (a: number, b: number) => number;
 type Task = [BinaryOp, readonly [number, number]];

@@ -8,7 +8,7 @@
 // Both map_async()'s MapResult and imap()'s iterator emit 'progress' with
 // { completed, total } as results come back; chunksize 1 makes every slice one step.
 import cliProgress from 'cli-progress';
-import { Pool } from '../lib/index.js';
+import { Pool } from 'pypool';
 
 const SLICE = 25_000;
 const slices = Array.from({ length: 40 }, (_, k) => [k * SLICE, (k + 1) * SLICE] as const);

@@ -9,7 +9,7 @@
 //       print('get():', r.get(timeout=5))
 //       for line in pool.imap(factorial_line, [5, 10, 20]):
 //           print(line)
-import { Pool } from '../lib/index.js';
+import { Pool } from 'pypool';
 
 // A task can be an inline, self-contained function: pypool sends its source to the
 // workers once. (Functions that need imports or module state go in a task module: see

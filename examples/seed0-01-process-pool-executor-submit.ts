@@ -18,7 +18,7 @@
 //
 // What it shows: submit() returns at once, so '主...' ("main...") prints before the tasks do.
 // As in Python, the program still waits for every submitted task before it exits.
-import { ProcessPoolExecutor, current_process } from '../lib/index.js';
+import { ProcessPoolExecutor, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

@@ -25,7 +25,7 @@
 //
 // What it shows: waiting on each result right after submit() makes the program serial —
 // the three tasks run one after another even though the pool has 13 slots.
-import { ThreadPoolExecutor } from '../lib/index.js';
+import { ThreadPoolExecutor } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

@@ -23,7 +23,7 @@
 //       pool.submit(task, 'catherine').add_done_callback(callback)
 //
 // What it shows: all three tasks start at once; the callbacks fire in completion order.
-import { ThreadPoolExecutor, type Future } from '../lib/index.js';
+import { ThreadPoolExecutor, type Future } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

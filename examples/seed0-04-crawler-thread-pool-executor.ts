@@ -23,7 +23,7 @@
 // There is no internet here, so the example serves the three sites itself from a local
 // HTTP server (see support/fake-web.ts) and crawls that.
 // What it shows: only 2 GETs run at once; the third starts when a slot frees up.
-import { ThreadPoolExecutor, type Future } from '../lib/index.js';
+import { ThreadPoolExecutor, type Future } from 'pypool';
 import { pageOfSize, startFakeWeb } from './support/fake-web.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

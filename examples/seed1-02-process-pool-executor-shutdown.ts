@@ -18,7 +18,7 @@
 // distinct pids ever appear: the pool reuses its 4 processes.
 // `runtime: 'process'` makes the workers real child processes, as in Python, so the pids
 // differ; without it they are worker threads (faster to start, one shared pid).
-import { ProcessPoolExecutor, current_process } from '../lib/index.js';
+import { ProcessPoolExecutor, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

@@ -19,7 +19,7 @@
 // and "主线程" ("main thread") last because shutdown(true) waits.
 // Node runs these tasks on its main event loop, at most 5 at a time: the same shared
 // memory and I/O concurrency as Python threads, and current_thread() names the slot.
-import { ThreadPoolExecutor, current_thread } from '../lib/index.js';
+import { ThreadPoolExecutor, current_thread } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

@@ -33,7 +33,7 @@
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { ThreadPoolExecutor } from '../lib/index.js';
+import { ThreadPoolExecutor } from 'pypool';
 import { client, elapsed } from './support/echo-client.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -18,7 +18,7 @@
 //
 // What it shows: map() submits every item at once (3 run at a time) and the program waits
 // for them, even though the results are never read.
-import { ThreadPoolExecutor, current_process } from '../lib/index.js';
+import { ThreadPoolExecutor, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randint = (a: number, b: number) => a + Math.floor(Math.random() * (b - a + 1));

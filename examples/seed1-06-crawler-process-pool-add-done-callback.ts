@@ -32,7 +32,7 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessPoolExecutor, current_process, type Future } from '../lib/index.js';
+import { ProcessPoolExecutor, current_process, type Future } from 'pypool';
 import { pageOfSize, startFakeWeb } from './support/fake-web.js';
 
 interface Page {

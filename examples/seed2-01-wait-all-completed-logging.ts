@@ -49,7 +49,7 @@ import {
   current_process,
   wait,
   type Future,
-} from '../lib/index.js';
+} from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -34,7 +34,7 @@
 // Node has no threading.enumerate(), so the two log lines that print it are left out.
 // What it shows: tasks 0-2 run first, 3-4 when threads free up; done() flips to True as
 // they finish, and the loop stops once all five are done.
-import { ThreadPoolExecutor, current_process, current_thread } from '../lib/index.js';
+import { ThreadPoolExecutor, current_process, current_thread } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

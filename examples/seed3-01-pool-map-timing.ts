@@ -17,7 +17,7 @@
 //
 // What it shows: 5 workers are started once and reused for all 100 tasks; compare the
 // time printed on the last line with the one from seed3-02.
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 
 export function func(n: number): void {
   for (let i = 0; i < 10; i++) {

@@ -20,7 +20,7 @@
 // What it shows: apply() waits for each task, so the ten tasks run one at a time, about
 // 10 × 300 ms in all, even with 3 workers. The original never appends to res_l, so it
 // prints `[]` — kept as is; `res` holds each result (0, 1, 4, … 81).
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -24,7 +24,7 @@
 //
 // What it shows: the ten tasks overlap, 3 at a time; the results come back in submission
 // order (0, 1, 4, … 81) whatever order the tasks finished in.
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -35,7 +35,7 @@
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { ThreadPool, current_thread } from '../lib/index.js';
+import { ThreadPool, current_thread } from 'pypool';
 import { client, elapsed } from './support/echo-client.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -34,7 +34,7 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 import { pageOfSize, startFakeWeb } from './support/fake-web.js';
 
 interface Page {

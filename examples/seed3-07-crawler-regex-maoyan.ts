@@ -31,7 +31,7 @@
 // markup (three films). A RegExp survives the trip to the worker and back, like a
 // compiled pattern survives pickling: structured clone copies its source and flags.
 // re.S is the `s` flag; findall needs `g` in JavaScript.
-import { Pool, current_process } from '../lib/index.js';
+import { Pool, current_process } from 'pypool';
 import { startFakeWeb } from './support/fake-web.js';
 
 // urlopen(url).read().decode('utf-8'); fetch is Node's built-in HTTP client.

@@ -15,7 +15,7 @@
 // What it shows: only 4 names ever appear (PoolWorker-1 … 4, CPython says ForkProcess-N):
 // "池子里的4个进程一次一次执行任务" — the same 4 workers take the tasks in turn, 4 at a time.
 // There is no shutdown(); the program still waits for all 20 tasks, as in Python.
-import { ProcessPoolExecutor, current_process } from '../lib/index.js';
+import { ProcessPoolExecutor, current_process } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -15,7 +15,7 @@
 // What it shows: 4 names, ThreadPoolExecutor-0_0 … _3, reused for the 20 tasks.
 // The tasks run on Node's main event loop, at most 4 at a time; current_thread() names
 // the pool slot running the task, as Python names the thread.
-import { ThreadPoolExecutor, current_thread } from '../lib/index.js';
+import { ThreadPoolExecutor, current_thread } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -28,7 +28,7 @@
 // What it shows: each worker imported this module once and has its own `n`, so a result
 // is 1 + the task numbers *that worker* ran, and the main process still prints 1 at the
 // end: workers do not share memory with the main program, as with Python processes.
-import { ProcessPoolExecutor, current_process, type Future } from '../lib/index.js';
+import { ProcessPoolExecutor, current_process, type Future } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

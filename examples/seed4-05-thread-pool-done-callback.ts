@@ -22,7 +22,7 @@
 //           future.add_done_callback(parse)
 //
 // What it shows: every task's square is printed by its callback as soon as it is done.
-import { ThreadPoolExecutor, current_thread, type Future } from '../lib/index.js';
+import { ThreadPoolExecutor, current_thread, type Future } from 'pypool';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -5,6 +5,7 @@
  */
 import { InvalidStateError, TimeoutError } from './errors.js';
 import type { CallbackInFlight, PoolWatch } from './pool-watch.js';
+import { resultAccess } from './result-access.js';
 import { settledWithin, timeoutToMs } from './timeout.js';
 
 /**
@@ -54,32 +55,32 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * Made only when somebody waits (get, wait, then), and every such caller attaches handlers at
    * once: a result nobody awaits costs no promise and can never be an unhandled rejection.
    */
-  private promise: Promise<T> | undefined;
+  #promise: Promise<T> | undefined;
   // Method-style signatures keep AsyncResult covariant in T, so an AsyncResult<number> is an
   // AsyncResult<unknown> (function-typed properties would make it invariant).
-  private resolvers: { resolve(value: T): void; reject(error: unknown): void } | undefined;
-  private outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  #resolvers: { resolve(value: T): void; reject(error: unknown): void } | undefined;
+  #outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   // Read once at submission, and later called without a receiver (see runCallback). Method
   // signatures keep AsyncResult covariant in T, as above.
-  private readonly callbacks: { onValue?(value: T): unknown; onError?(error: unknown): unknown };
+  readonly #callbacks: { onValue?(value: T): unknown; onError?(error: unknown): unknown };
   /** Where an async callback registers, so that `terminate()` can settle a result stuck in it. */
-  private readonly watch: PoolWatch | undefined;
+  readonly #watch: PoolWatch | undefined;
   /** True while a callback runs (sync or async): the result settles when it finishes, not before. */
-  private settling = false;
+  #settling = false;
 
   /** @internal Front-ends create results; users receive them. */
   constructor(callbacks: ResultCallbacks<T> = {}, watch?: PoolWatch) {
-    this.callbacks = { onValue: callbacks.callback ?? undefined, onError: callbacks.error_callback ?? undefined };
-    this.watch = watch;
+    this.#callbacks = { onValue: callbacks.callback ?? undefined, onError: callbacks.error_callback ?? undefined };
+    this.#watch = watch;
   }
 
-  private get settled(): Promise<T> {
-    if (!this.promise) {
-      const outcome = this.outcome;
-      if (!outcome) this.promise = new Promise<T>((resolve, reject) => (this.resolvers = { resolve, reject }));
-      else this.promise = outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+  get #settled(): Promise<T> {
+    if (!this.#promise) {
+      const outcome = this.#outcome;
+      if (!outcome) this.#promise = new Promise<T>((resolve, reject) => (this.#resolvers = { resolve, reject }));
+      else this.#promise = outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
     }
-    return this.promise;
+    return this.#promise;
   }
 
   /**
@@ -97,10 +98,10 @@ export class AsyncResult<T> implements PromiseLike<T> {
    */
   async get(timeout?: number | null): Promise<T> {
     const ms = timeoutToMs(timeout);
-    if (ms !== undefined && !this.outcome && !(await settledWithin(this.settled, ms))) {
+    if (ms !== undefined && !this.#outcome && !(await settledWithin(this.#settled, ms))) {
       throw new TimeoutError(`The result was not ready within ${timeout} s`);
     }
-    return this.settled;
+    return this.#settled;
   }
 
   /**
@@ -115,7 +116,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * ```
    */
   async wait(timeout?: number | null): Promise<void> {
-    await settledWithin(this.settled, timeoutToMs(timeout));
+    await settledWithin(this.#settled, timeoutToMs(timeout));
   }
 
   /**
@@ -128,7 +129,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * ```
    */
   ready(): boolean {
-    return this.outcome !== undefined;
+    return this.#outcome !== undefined;
   }
 
   /**
@@ -143,8 +144,8 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * ```
    */
   successful(): boolean {
-    if (!this.outcome) throw new InvalidStateError('The result is not ready; call successful() after wait() or ready()');
-    return this.outcome.ok;
+    if (!this.#outcome) throw new InvalidStateError('The result is not ready; call successful() after wait() or ready()');
+    return this.#outcome.ok;
   }
 
   /**
@@ -160,31 +161,36 @@ export class AsyncResult<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.settled.then(onfulfilled, onrejected);
+    return this.#settled.then(onfulfilled, onrejected);
   }
 
-  /** @internal Settles the result once: runs the callback first, as CPython does. */
-  _resolve(value: T): void {
-    if (this.outcome || this.settling) return;
-    const callback = this.callbacks.onValue;
+  static {
+    resultAccess.resolve = (result, value) => result.#resolve(value);
+    resultAccess.reject = (result, error) => result.#reject(error);
+  }
+
+  /** Settles the result once: runs the callback first, as CPython does. */
+  #resolve(value: T): void {
+    if (this.#outcome || this.#settling) return;
+    const callback = this.#callbacks.onValue;
     if (!callback) {
-      this.finish({ ok: true, value });
+      this.#finish({ ok: true, value });
       return;
     }
     // A throwing callback becomes this job's error (and goes to error_callback) and harms nothing else.
-    this.runCallback(callback, value, () => this.finish({ ok: true, value }), (callbackError) => this._reject(callbackError));
+    this.#runCallback(callback, value, () => this.#finish({ ok: true, value }), (callbackError) => this.#reject(callbackError));
   }
 
-  /** @internal Fails the result once: runs the error callback first, as CPython does. */
-  _reject(error: unknown): void {
-    if (this.outcome || this.settling) return;
-    const callback = this.callbacks.onError;
-    const fail = (finalError: unknown): void => this.finish({ ok: false, error: finalError });
+  /** Fails the result once: runs the error callback first, as CPython does. */
+  #reject(error: unknown): void {
+    if (this.#outcome || this.#settling) return;
+    const callback = this.#callbacks.onError;
+    const fail = (finalError: unknown): void => this.#finish({ ok: false, error: finalError });
     if (!callback) {
       fail(error);
       return;
     }
-    this.runCallback(callback, error, () => fail(error), fail);
+    this.#runCallback(callback, error, () => fail(error), fail);
   }
 
   /**
@@ -192,10 +198,10 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * thenable it returns) is awaited first, so "the callback has run before get() returns" holds
    * for it too; its rejection is handled like a throw.
    */
-  private runCallback<A>(callback: (arg: A) => unknown, arg: A, done: () => void, failed: (error: unknown) => void): void {
+  #runCallback<A>(callback: (arg: A) => unknown, arg: A, done: () => void, failed: (error: unknown) => void): void {
     // While the callback runs, the result ignores any other attempt to settle it (a callback
     // that calls pool.terminate() makes the engine fail the other jobs, maybe this one).
-    this.settling = true;
+    this.#settling = true;
     let returned: unknown;
     let then: unknown;
     try {
@@ -205,16 +211,16 @@ export class AsyncResult<T> implements PromiseLike<T> {
       // Read `then` once, as promise resolution does: a getter that throws is the callback's error.
       then = typeof returned === 'object' || typeof returned === 'function' ? (returned as { then?: unknown } | null)?.then : undefined;
     } catch (callbackError) {
-      this.settling = false;
+      this.#settling = false;
       failed(callbackError);
       return;
     }
     if (typeof then !== 'function') {
-      this.settling = false;
+      this.#settling = false;
       done();
       return;
     }
-    this.awaitThenable(returned as object, then as Thenable['then'], done, failed);
+    this.#awaitThenable(returned as object, then as Thenable['then'], done, failed);
   }
 
   /**
@@ -223,19 +229,19 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * later (a thenable that answers twice, or throws after answering) is ignored. A thenable that
    * never answers holds the result only until `terminate()`.
    */
-  private awaitThenable(thenable: object, then: Thenable['then'], done: () => void, failed: (error: unknown) => void): void {
+  #awaitThenable(thenable: object, then: Thenable['then'], done: () => void, failed: (error: unknown) => void): void {
     let answered = false;
     const watcher: CallbackInFlight = {
-      abandonCallback: (reason) => answer(() => this.finish({ ok: false, error: reason })),
+      abandonCallback: (reason) => answer(() => this.#finish({ ok: false, error: reason })),
     };
     const answer = (next: () => void): void => {
       if (answered) return;
       answered = true;
-      this.settling = false;
-      this.watch?.callbackEnded(watcher);
+      this.#settling = false;
+      this.#watch?.callbackEnded(watcher);
       next();
     };
-    this.watch?.callbackStarted(watcher); // abandons it at once if the pool is already terminated
+    this.#watch?.callbackStarted(watcher); // abandons it at once if the pool is already terminated
     if (answered) return;
     try {
       then.call(thenable, () => answer(done), (callbackError: unknown) => answer(() => failed(callbackError)));
@@ -244,12 +250,12 @@ export class AsyncResult<T> implements PromiseLike<T> {
     }
   }
 
-  private finish(outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
-    if (this.outcome) return;
-    this.outcome = outcome;
-    if (outcome.ok) this.resolvers?.resolve(outcome.value);
-    else this.resolvers?.reject(outcome.error);
-    this.resolvers = undefined;
+  #finish(outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
+    if (this.#outcome) return;
+    this.#outcome = outcome;
+    if (outcome.ok) this.#resolvers?.resolve(outcome.value);
+    else this.#resolvers?.reject(outcome.error);
+    this.#resolvers = undefined;
   }
 }
 

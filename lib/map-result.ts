@@ -6,6 +6,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
 import type { Outcome } from './engine/engine.js';
+import { chunkCount, type ChunkJob, type ChunkSink } from './jobs/chunk-job.js';
+import { resultAccess } from './result-access.js';
 import type { PoolWatch } from './pool-watch.js';
 
 /**
@@ -59,24 +61,34 @@ export interface MapResultEvents {
 export class MapResult<R> extends AsyncResult<R[]> {
   /** Items in all. Python: `len(iterable)`. */
   readonly total: number;
-  private done = 0;
-  private readonly values: R[];
-  private firstError: { index: number; error: unknown } | undefined;
-  private chunksLeft: number;
-  private readonly emitter = new EventEmitter<MapResultEvents>();
+  #done = 0;
+  readonly #values: R[];
+  #firstError: { index: number; error: unknown } | undefined;
+  #chunksLeft: number;
+  readonly #emitter = new EventEmitter<MapResultEvents>();
+  /** What the chunk jobs of this map deliver to (one object per map, not per chunk). */
+  readonly #sink: ChunkSink = {
+    chunkValues: (chunk, values) => this.#chunkValues(chunk, values),
+    chunkOutcomes: (chunk, outcomes) => this.#chunkOutcomes(chunk, outcomes),
+    chunkFailed: (chunk, error) => this.#chunkFailed(chunk, error),
+  };
 
-  /** @internal */
-  constructor(total: number, chunkCount: number, callbacks?: ResultCallbacks<R[]>, watch?: PoolWatch) {
+  static {
+    resultAccess.mapSink = (result) => result.#sink;
+  }
+
+  /** @internal Works out its chunk count from `total` and `chunksize`. */
+  constructor(total: number, chunksize: number, callbacks?: ResultCallbacks<R[]>, watch?: PoolWatch) {
     super(callbacks, watch);
     this.total = total;
-    this.values = new Array<R>(total);
-    this.chunksLeft = chunkCount;
-    if (chunkCount === 0) this._resolve(this.values);
+    this.#values = new Array<R>(total);
+    this.#chunksLeft = chunkCount(total, chunksize);
+    if (this.#chunksLeft === 0) resultAccess.resolve(this, this.#values);
   }
 
   /** Items finished so far (successfully or not). Python: none. */
   get completed(): number {
-    return this.done;
+    return this.#done;
   }
 
   /**
@@ -87,7 +99,7 @@ export class MapResult<R> extends AsyncResult<R[]> {
    * ```
    */
   on<E extends keyof MapResultEvents>(event: E, listener: (...args: MapResultEvents[E]) => void): this {
-    this.emitter.on(event, listener);
+    this.#emitter.on(event, listener);
     return this;
   }
 
@@ -99,46 +111,46 @@ export class MapResult<R> extends AsyncResult<R[]> {
    * ```
    */
   off<E extends keyof MapResultEvents>(event: E, listener: (...args: MapResultEvents[E]) => void): this {
-    this.emitter.off(event, listener);
+    this.#emitter.off(event, listener);
     return this;
   }
 
-  /** @internal Records the outcomes of the chunk that starts at `start`. */
-  _setChunk(start: number, outcomes: readonly Outcome[]): void {
+  /** Records the outcomes of a chunk. */
+  #chunkOutcomes(chunk: ChunkJob, outcomes: readonly Outcome[]): void {
+    const { start } = chunk;
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i]!;
-      if (outcome.ok) this.values[start + i] = outcome.value as R;
-      else if (!this.firstError || start + i < this.firstError.index) this.firstError = { index: start + i, error: outcome.error };
+      if (outcome.ok) this.#values[start + i] = outcome.value as R;
+      else if (!this.#firstError || start + i < this.#firstError.index) this.#firstError = { index: start + i, error: outcome.error };
     }
-    this.done += outcomes.length;
-    this.chunkFinished();
+    this.#chunkFinished(outcomes.length);
   }
 
-  /** @internal Records the values of the chunk that starts at `start`, all successful. */
-  _setValues(start: number, values: ArrayLike<unknown>): void {
-    const target = this.values as unknown[];
+  /** Records the values of a chunk whose calls all succeeded. */
+  #chunkValues(chunk: ChunkJob, values: ArrayLike<unknown>): void {
+    const target = this.#values as unknown[];
+    const { start } = chunk;
     for (let i = 0; i < values.length; i++) target[start + i] = values[i];
-    this.done += values.length;
-    this.chunkFinished();
+    this.#chunkFinished(values.length);
   }
 
-  /** @internal Fails the chunk that starts at `start` as a whole (worker lost, pool terminated). */
-  _failChunk(start: number, length: number, error: unknown): void {
-    if (!this.firstError || start < this.firstError.index) this.firstError = { index: start, error };
-    this.done += length;
-    this.chunkFinished();
+  /** Fails a chunk as a whole (worker lost, pool terminated). */
+  #chunkFailed(chunk: ChunkJob, error: unknown): void {
+    if (!this.#firstError || chunk.start < this.#firstError.index) this.#firstError = { index: chunk.start, error };
+    this.#chunkFinished(chunk.length);
   }
 
-  private chunkFinished(): void {
-    this.chunksLeft--;
+  #chunkFinished(items: number): void {
+    this.#done += items;
+    this.#chunksLeft--;
     try {
-      this.emitter.emit('progress', { completed: this.done, total: this.total });
+      this.#emitter.emit('progress', { completed: this.#done, total: this.total });
     } catch (listenerError) {
       // Like a throwing callback: it becomes this map's error and harms nothing else.
-      this.firstError ??= { index: -1, error: listenerError };
+      this.#firstError ??= { index: -1, error: listenerError };
     }
-    if (this.chunksLeft > 0) return;
-    if (this.firstError) this._reject(this.firstError.error);
-    else this._resolve(this.values);
+    if (this.#chunksLeft > 0) return;
+    if (this.#firstError) resultAccess.reject(this, this.#firstError.error);
+    else resultAccess.resolve(this, this.#values);
   }
 }

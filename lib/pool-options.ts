@@ -7,6 +7,9 @@
 import type { TaskFunction } from './engine/engine.js';
 import type { Runtime } from './engine/worker-engine-options.js';
 import { cpu_count } from './process-info.js';
+import { toModuleUrl } from './task-function.js';
+import { registeredTaskModules, type registerTaskModule } from './task-modules.js';
+import { resolveRemoteOptions, type RemoteOptions, type ResolvedRemoteOptions } from './remote/options.js';
 import {
   MAX_WORKERS,
   argumentList,
@@ -53,6 +56,12 @@ export interface PoolOptions {
    * `runtime: 'process'`). Ranges: `stackSizeMb` 0.5–4096, `maxOldGenerationSizeMb` ≥ 8.
    */
   resourceLimits?: ResourceLimits;
+  /**
+   * Run the tasks on remote `pypool-worker` processes through a BullMQ queue on Redis instead
+   * of local workers (see the distributed guide). Needs `module`; the workers take the
+   * initializer and maxtasksperchild on their command line.
+   */
+  remote?: RemoteOptions;
 }
 
 /** Validated options. */
@@ -64,10 +73,11 @@ export interface ResolvedPoolOptions {
   readonly runtime: Runtime;
   readonly modules: readonly string[];
   readonly resourceLimits: PoolOptions['resourceLimits'];
+  readonly remote: ResolvedRemoteOptions | undefined;
 }
 
 /** The keys of {@link PoolOptions}, for the unknown-option check. */
-export const POOL_OPTION_KEYS: readonly string[] = ['processes', 'initializer', 'initargs', 'maxtasksperchild', 'runtime', 'module', 'resourceLimits'];
+export const POOL_OPTION_KEYS: readonly string[] = ['processes', 'initializer', 'initargs', 'maxtasksperchild', 'runtime', 'module', 'resourceLimits', 'remote'];
 
 /**
  * Accepts `new Pool(processes?, initializer?, initargs?, maxtasksperchild?)` or
@@ -95,16 +105,38 @@ export function resolvePoolOptions(
     runtime,
     modules: moduleList(options.module),
     resourceLimits: resourceLimitsOption(options.resourceLimits, runtime),
+    remote: remoteOption(options),
   };
 }
 
-/** Validates the `module` option (one or several task modules) of Pool and ProcessPoolExecutor. */
+/**
+ * Validates the `module` option (one or several task modules) of Pool and ProcessPoolExecutor,
+ * and adds the modules registered with {@link registerTaskModule} (once each).
+ */
 export function moduleList(value: PoolOptions['module']): readonly string[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((m: unknown) => {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const given = list.map((m: unknown) => {
     if (typeof m === 'string' && m.length > 0) return m;
     if (m instanceof URL) return m.href;
     throw new TypeError(`module must be a URL, a file: URL string or a path (e.g. import.meta.url), got ${formatValue(m)}`);
   });
+  const urls = new Set(given.map(toModuleUrl));
+  return [...given, ...registeredTaskModules().filter((url) => !urls.has(url))];
+}
+
+/**
+ * Validates the `remote` option. A remote pool's workers are configured on their command line
+ * (pypool-worker --initializer, --maxtasksperchild, --runtime), so those options are refused.
+ */
+function remoteOption(options: PoolOptions): ResolvedRemoteOptions | undefined {
+  if (options.remote === undefined || options.remote === null) return undefined;
+  const remote = resolveRemoteOptions(options.remote);
+  for (const key of ['initializer', 'maxtasksperchild', 'runtime', 'resourceLimits'] as const) {
+    const value = options[key];
+    if (value !== undefined && value !== null) {
+      throw new TypeError(`${key} does not apply to a remote pool: the remote workers take it on their command line (pypool-worker --${key === 'resourceLimits' ? 'runtime' : key.toLowerCase()} ...); see the distributed guide`);
+    }
+  }
+  if (options.initargs !== undefined && options.initargs.length > 0) throw new TypeError('initargs does not apply to a remote pool: give them to the workers (pypool-worker --initargs JSON)');
+  return remote;
 }

@@ -25,45 +25,45 @@ export interface InputReader {
 
 /** One per pool. */
 export class PoolWatch {
-  private readonly callbacks = new Set<CallbackInFlight>();
-  private readonly readers = new Set<InputReader>();
-  private drainWaiters: (() => void)[] = [];
+  readonly #callbacks = new Set<CallbackInFlight>();
+  readonly #readers = new Set<InputReader>();
+  #drainWaiters: (() => void)[] = [];
   /** Set once the pool was terminated: a callback that starts later is abandoned at once. */
-  private terminatedWith: { reason: unknown } | undefined;
+  #terminatedWith: { reason: unknown } | undefined;
 
   /** A result starts waiting for an async callback. */
   callbackStarted(result: CallbackInFlight): void {
-    if (this.terminatedWith) result.abandonCallback(this.terminatedWith.reason);
-    else this.callbacks.add(result);
+    if (this.#terminatedWith) result.abandonCallback(this.#terminatedWith.reason);
+    else this.#callbacks.add(result);
   }
 
   /** That callback finished (or the result was abandoned). */
   callbackEnded(result: CallbackInFlight): void {
-    if (!this.callbacks.delete(result) || this.callbacks.size > 0) return;
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
+    if (!this.#callbacks.delete(result) || this.#callbacks.size > 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
   /** Resolves once no callback is running: `join()` waits for it, as CPython's joins its result handler. */
   async callbacksDone(): Promise<void> {
     // A callback that fails starts the error_callback: check again after each wake-up.
-    while (this.callbacks.size > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    while (this.#callbacks.size > 0) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
   }
 
   /** An iterator starts reading an async input. */
   readerStarted(reader: InputReader): void {
-    this.readers.add(reader);
+    this.#readers.add(reader);
   }
 
   /** It has stopped reading (input ended, iteration over). */
   readerEnded(reader: InputReader): void {
-    this.readers.delete(reader);
+    this.#readers.delete(reader);
   }
 
   /** `close()` ran. */
   closed(): void {
-    for (const reader of [...this.readers]) reader.poolClosed();
+    for (const reader of [...this.#readers]) reader.poolClosed();
   }
 
   /**
@@ -71,9 +71,9 @@ export class PoolWatch {
    * abandoned: its result settles with PoolStateError (its callback may still finish later).
    */
   terminated(): void {
-    this.terminatedWith ??= { reason: new PoolStateError('The pool was terminated while the callback of this result was still running') };
-    const { reason } = this.terminatedWith;
-    for (const reader of [...this.readers]) reader.poolTerminated();
-    for (const result of [...this.callbacks]) result.abandonCallback(reason);
+    this.#terminatedWith ??= { reason: new PoolStateError('The pool was terminated while the callback of this result was still running') };
+    const { reason } = this.#terminatedWith;
+    for (const reader of [...this.#readers]) reader.poolTerminated();
+    for (const result of [...this.#callbacks]) result.abandonCallback(reason);
   }
 }

@@ -4,62 +4,26 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
+import { inspect } from 'node:util';
 import { AsyncResult, type ResultCallbacks } from './async-result.js';
-import type { Engine, TaskFunction, WorkerExitInfo } from './engine/engine.js';
-import { WorkerEngine } from './engine/worker-engine.js';
+import type { Engine, TaskFunction } from './engine/engine.js';
 import { PoolStateError } from './errors.js';
-import { IMapIterator, type IMapOptions } from './imap-iterator.js';
+import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
+import { CallJob } from './jobs/call-job.js';
+import { ChunkJob, forEachChunk } from './jobs/chunk-job.js';
 import { MapResult } from './map-result.js';
-import { ApplyJob, ChunkJob } from './pool-jobs.js';
+import { CALLBACK_KEYS, checkCallbacks, imapOptions, mapArguments } from './pool-arguments.js';
+import type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 import { PoolWatch } from './pool-watch.js';
+import { ResultSink, resultAccess } from './result-access.js';
+import { createPoolEngine } from './pool-engine.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
-import {
-  argumentList,
-  brokenPoolError,
-  checkOptionKeys,
-  checkSendableInitargs,
-  formatValue,
-  poolNotRunning,
-  optionalFunction,
-  positiveInteger,
-  requireFunction,
-} from './validate.js';
+import { poolRepr, poolStateName, type PoolStateName } from './pool-repr.js';
+import { argumentList, poolNotRunning, requireFunction } from './validate.js';
 
-/**
- * Events a pool emits (it is an eventemitter3 `EventEmitter`).
- *
- * Python equivalent: none.
- *
- * @example
- * ```ts
- * pool.on('workerExit', (info) => console.warn('lost', info.workerName, info.exitCode));
- * pool.on('close', () => console.log('no more tasks accepted'));
- * ```
- */
-export interface PoolEvents {
-  /** `close()` was called. */
-  close: [];
-  /** `terminate()` was called. */
-  terminate: [];
-  /** A worker died unexpectedly; the tasks it held failed with WorkerLostError and it was replaced. */
-  workerExit: [WorkerExitInfo];
-}
-
-/**
- * Options of `map_async` / `starmap_async`: chunk size and callbacks.
- *
- * Python equivalent: the `chunksize=`, `callback=` and `error_callback=` keyword arguments.
- *
- * @example
- * ```ts
- * // Python: pool.map_async(f, xs, chunksize=10, callback=print)
- * pool.map_async(f, xs, { chunksize: 10, callback: console.log });
- * ```
- */
-export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
-  /** Items per task (integer ≥ 1); default `ceil(n / (4 * processes))`. Python: `chunksize`. */
-  chunksize?: number | null;
-}
+export { defaultChunksize } from './jobs/chunk-job.js';
+export { checkChunksize } from './pool-arguments.js';
+export type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 
 /**
  * A pool of workers that run task functions in parallel.
@@ -80,11 +44,11 @@ export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
 export class Pool extends EventEmitter<PoolEvents> {
   /** @internal */
   protected readonly engine: Engine;
-  private readonly processCount: number;
+  readonly #processCount: number;
   /** Results in an async callback and imap iterators reading async input: close()/terminate() must reach them. */
-  private readonly watch = new PoolWatch();
+  readonly #watch = new PoolWatch();
   /** Set by the first terminate(): later calls wait for it. */
-  private stopping: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
 
   /**
    * Starts the workers.
@@ -102,8 +66,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   ) {
     super();
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
-    this.processCount = options.processes;
+    this.#processCount = options.processes;
     this.engine = this.createEngine(options);
+    // CPython's Pool and ThreadPool start every worker (and its initializer) here.
+    this.engine.prestart?.();
     this.engine.on('workerExit', (info) => {
       try {
         this.emit('workerExit', info);
@@ -117,18 +83,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
   protected createEngine(options: ResolvedPoolOptions): Engine {
-    // Arguments the workers could not receive would stop every worker from starting.
-    checkSendableInitargs(options.initargs, options.runtime);
-    return new WorkerEngine({
-      processes: options.processes,
-      initializer: options.initializer,
-      initargs: options.initargs,
-      maxtasksperchild: options.maxtasksperchild,
-      runtime: options.runtime,
-      modules: options.modules,
-      resourceLimits: options.resourceLimits,
-      brokenError: (cause, message) => brokenPoolError('process', cause, message),
-    });
+    return createPoolEngine(this.constructor.name, options, (info) => this.emit('noWorkers', info));
   }
 
   /**
@@ -141,7 +96,37 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   get processes(): number {
-    return this.processCount;
+    return this.#processCount;
+  }
+
+  /**
+   * The pool's state: `'RUN'`, then `'CLOSE'` after `close()` or `'TERMINATE'` after `terminate()`.
+   *
+   * Python equivalent: `pool._state` (`multiprocessing.pool.RUN`, `CLOSE`, `TERMINATE`).
+   * @example
+   * ```ts
+   * pool.close();
+   * console.log(pool.state); // 'CLOSE'
+   * ```
+   */
+  get state(): PoolStateName {
+    return poolStateName(this.engine.state);
+  }
+
+  /**
+   * Python equivalent: `repr(pool)`, `print(pool)`.
+   * @example
+   * ```ts
+   * console.log(String(new Pool(2))); // <pypool.Pool state=RUN pool_size=2>
+   * ```
+   */
+  override toString(): string {
+    return poolRepr(this.constructor.name, this.state, this.#processCount);
+  }
+
+  /** `console.log(pool)` prints the same as `String(pool)`. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /**
@@ -184,8 +169,8 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.checkRunning();
     this.checkFunction(fn);
     const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.watch);
-    this.engine.submit(new ApplyJob(this.taskFunction(fn), callArgs, result));
+    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.#watch);
+    this.engine.submit(new CallJob(this.taskFunction(fn), callArgs, new ResultSink(result as AsyncResult<unknown>)));
     return result;
   }
 
@@ -226,7 +211,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   map_async<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>): MapResult<Awaited<R>> {
-    return this.submitMap(fn, iterable, chunksizeOrOptions, false);
+    return this.#submitMap(fn, iterable, chunksizeOrOptions, false);
   }
 
   /**
@@ -261,7 +246,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     iterable: Iterable<A>,
     chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>,
   ): MapResult<Awaited<R>> {
-    return this.submitMap(fn, iterable, chunksizeOrOptions, true);
+    return this.#submitMap(fn, iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -285,7 +270,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.submitIMap(fn, iterable, chunksizeOrOptions, true);
+    return this.#submitIMap(fn, iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -306,7 +291,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap_unordered<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.submitIMap(fn, iterable, chunksizeOrOptions, false);
+    return this.#submitIMap(fn, iterable, chunksizeOrOptions, false);
   }
 
   /** camelCase alias of {@link Pool.imap_unordered}. */
@@ -327,7 +312,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   close(): void {
     if (this.engine.state !== 'running') return;
     this.engine.close();
-    this.watch.closed();
+    this.#watch.closed();
     this.emit('close');
   }
 
@@ -346,7 +331,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   join(): Promise<void> {
     if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
     // Like CPython's join (which joins its result handler), also wait for async callbacks.
-    return this.engine.join().then(() => this.watch.callbacksDone());
+    return this.engine.join().then(() => this.#watch.callbacksDone());
   }
 
   /**
@@ -365,9 +350,9 @@ export class Pool extends EventEmitter<PoolEvents> {
   async terminate(): Promise<void> {
     // Once only: a callback or listener that calls terminate() while terminate() fails the
     // jobs would otherwise re-enter the engine's terminate (endless recursion).
-    if (this.stopping) return this.stopping;
+    if (this.#stopping) return this.#stopping;
     let stopped!: () => void;
-    this.stopping = new Promise<void>((resolve) => (stopped = resolve));
+    this.#stopping = new Promise<void>((resolve) => (stopped = resolve));
     let listenerError: { error: unknown } | undefined;
     try {
       this.emit('terminate');
@@ -380,7 +365,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     } finally {
       // The engine has failed its jobs; settle what it does not hold: results still in an async
       // callback, imap iterators waiting for async input.
-      this.watch.terminated();
+      this.#watch.terminated();
       stopped();
     }
     if (listenerError) throw listenerError.error;
@@ -436,7 +421,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     return fn;
   }
 
-  private submitIMap<R>(
+  #submitIMap<R>(
     fn: TaskFunction,
     iterable: Iterable<unknown> | AsyncIterable<unknown>,
     chunksizeOrOptions: number | null | undefined | IMapOptions,
@@ -444,13 +429,11 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): IMapIterator<R> {
     this.checkRunning();
     this.checkFunction(fn);
-    checkOptionKeys(chunksizeOrOptions, IMAP_KEYS, ordered ? 'imap' : 'imap_unordered');
-    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
-    const chunksize = options.chunksize == null ? 1 : checkChunksize(options.chunksize);
-    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize: options.buffersize, ordered, watch: this.watch });
+    const { chunksize, buffersize } = imapOptions(chunksizeOrOptions, ordered);
+    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize, ordered, watch: this.#watch });
   }
 
-  private submitMap<R>(
+  #submitMap<R>(
     fn: TaskFunction,
     iterable: Iterable<unknown>,
     chunksizeOrOptions: number | null | undefined | MapAsyncOptions<R>,
@@ -458,52 +441,11 @@ export class Pool extends EventEmitter<PoolEvents> {
   ): MapResult<R> {
     this.checkRunning();
     this.checkFunction(fn);
-    const method = star ? 'starmap_async' : 'map_async';
-    checkOptionKeys(chunksizeOrOptions, MAP_ASYNC_KEYS, method);
-    const options = typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null ? chunksizeOrOptions : { chunksize: chunksizeOrOptions };
-    const items = toArray(iterable);
-    if (star) items.forEach((args, i) => argumentList(args, `item ${i} of the starmap iterable`));
-    const chunksize = options.chunksize == null ? defaultChunksize(items.length, this.processCount) : checkChunksize(options.chunksize);
-    const chunkCount = Math.ceil(items.length / chunksize);
-    const result = new MapResult<R>(items.length, chunkCount, checkCallbacks(options, MAP_ASYNC_KEYS, method), this.watch);
+    const { items, chunksize, callbacks } = mapArguments(iterable, chunksizeOrOptions, star, this.#processCount);
+    const result = new MapResult<R>(items.length, chunksize, callbacks, this.#watch);
     const task = this.taskFunction(fn);
-    for (let start = 0; start < items.length; start += chunksize) {
-      this.engine.submit(new ChunkJob(task, items.slice(start, start + chunksize), star, start, result));
-    }
+    const sink = resultAccess.mapSink(result as MapResult<unknown>);
+    forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, sink)));
     return result;
   }
-}
-
-/** CPython's default: divide the work into about four chunks per worker. */
-export function defaultChunksize(itemCount: number, workers: number): number {
-  return Math.max(1, Math.ceil(itemCount / (workers * 4)));
-}
-
-/**
- * Validates a chunk size.
- * @throws RangeError when below 1 (CPython silently returns Nones), TypeError when not an integer.
- */
-export function checkChunksize(chunksize: unknown): number {
-  return positiveInteger(chunksize, 'chunksize', NaN);
-}
-
-/** Options of apply_async, map_async / starmap_async and imap / imap_unordered. */
-const CALLBACK_KEYS = ['callback', 'error_callback'];
-const MAP_ASYNC_KEYS = ['chunksize', ...CALLBACK_KEYS];
-const IMAP_KEYS = ['chunksize', 'buffersize'];
-
-function toArray(iterable: Iterable<unknown>): unknown[] {
-  if (Array.isArray(iterable)) return iterable;
-  if (iterable == null || typeof (iterable as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`the iterable must be iterable (an array, Set, generator...), got ${formatValue(iterable)}; for async iterables use imap()`);
-  }
-  return Array.from(iterable);
-}
-
-function checkCallbacks<T>(callbacks: ResultCallbacks<T> | undefined, known: readonly string[], method: string): ResultCallbacks<T> {
-  if (callbacks === undefined || callbacks === null) return {};
-  if (typeof callbacks !== 'object') throw new TypeError(`callbacks must be an object { callback, error_callback }, got ${formatValue(callbacks)}`);
-  checkOptionKeys(callbacks, known, method);
-  for (const key of CALLBACK_KEYS as readonly ('callback' | 'error_callback')[]) optionalFunction(callbacks[key], key);
-  return callbacks;
 }

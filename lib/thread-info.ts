@@ -4,7 +4,7 @@
  * @module
  */
 import { threadId } from 'node:worker_threads';
-import { currentThreadName } from './engine/main-loop-engine.js';
+import { currentThreadName } from './task-owner.js';
 
 /**
  * What {@link current_thread} returns.

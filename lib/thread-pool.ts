@@ -14,7 +14,7 @@ import { brokenPoolError, checkOptionKeys } from './validate.js';
 /** CPython's `ThreadPool(processes=None, initializer=None, initargs=())` takes nothing else. */
 const THREAD_POOL_KEYS: readonly string[] = ['processes', 'initializer', 'initargs'];
 /** Options of Pool that mean nothing on the main thread. */
-const POOL_ONLY_KEYS: readonly string[] = ['maxtasksperchild', 'runtime', 'module', 'resourceLimits'];
+const POOL_ONLY_KEYS: readonly string[] = ['maxtasksperchild', 'runtime', 'module', 'resourceLimits', 'remote'];
 
 /**
  * A pool with `Pool`'s API whose tasks run on the main event loop, at most `processes` at a

@@ -27,6 +27,10 @@ def sq(x):
     return x * x
 
 
+def identity(x):
+    return x
+
+
 def echo(payload):
     return payload
 
@@ -94,14 +98,30 @@ def w_apply_async_burst(p):
 
 def w_map(p):
     n = p["n"]
-    xs = list(range(n))
+    nulls = p.get("items") == "null"
+    xs = [None] * n if nulls else list(range(n))
     with new_pool(p) as pool:
         warm(pool)
         t0 = now()
-        out = pool.map(sq, xs, p.get("chunksize"))
+        out = pool.map(identity if nulls else sq, xs, p.get("chunksize"))
         elapsed = now() - t0
-    assert len(out) == n and out[-1] == (n - 1) * (n - 1)
+    assert len(out) == n and out[-1] == (None if nulls else (n - 1) * (n - 1))
     return {"items_per_s": n / elapsed, "elapsed_ms": elapsed * 1e3}
+
+
+def w_map_first(p):
+    n = p["n"]
+    xs = list(range(n))
+    times = []
+    with new_pool(p) as pool:
+        warm(pool)
+        for _ in range(p.get("rounds", 4)):
+            t0 = now()
+            out = pool.map(sq, xs, p.get("chunksize"))
+            times.append(now() - t0)
+            assert out[-1] == (n - 1) * (n - 1)
+    later = statistics.median(times[1:])
+    return {"first_ms": times[0] * 1e3, "later_ms": later * 1e3, "first_over_later": times[0] / later}
 
 
 def w_startup(p):
@@ -174,6 +194,7 @@ WORKLOADS = {
     "apply_latency": w_apply_latency,
     "apply_async_burst": w_apply_async_burst,
     "map": w_map,
+    "map_first": w_map_first,
     "startup": w_startup,
     "cpu": w_cpu,
     "payload": w_payload,

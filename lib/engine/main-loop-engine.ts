@@ -9,12 +9,16 @@
  * @module
  * @internal
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { brokenPoolError, isThenable, poolNotRunning } from '../validate.js';
-import type { Engine, EngineState, Job, Outcome, TaskFunction, WorkerExitInfo } from './engine.js';
+import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type Outcome, type TaskFunction, type WorkerExitInfo } from './engine.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import { isTransferMarker, unwrapTransfer } from '../transfer.js';
+import { mainLoopPoolFinished, mainLoopPoolStarted, runAsThread } from '../task-owner.js';
+
+// One AsyncLocalStorage (lib/task-owner.ts) names the virtual threads and knows their pool; it
+// is enabled only while a main-loop engine is alive, since it slows every await of the process.
+export { currentThreadName } from '../task-owner.js';
 
 /** Options of {@link MainLoopEngine}. Validated by the front-ends. */
 export interface MainLoopEngineOptions {
@@ -34,24 +38,6 @@ export interface MainLoopEngineOptions {
  * in. Checked once per job with a clock read: cheaper than a timer per task.
  */
 const SLICE_MS = 10;
-
-const threadNames = new AsyncLocalStorage<string>();
-
-/**
- * Name of the virtual thread running the current task, or `'MainThread'` outside tasks.
- *
- * Python equivalent: `threading.current_thread().name`.
- *
- * @returns the name, e.g. `'ThreadPoolExecutor-0_1'`.
- * @example
- * ```ts
- * const ex = new ThreadPoolExecutor(2, { thread_name_prefix: 'io' });
- * await ex.submit(() => currentThreadName()); // 'io_0'
- * ```
- */
-export function currentThreadName(): string {
-  return threadNames.getStore() ?? 'MainThread';
-}
 
 /** One virtual thread. */
 interface Slot {
@@ -88,30 +74,50 @@ export class MainLoopEngine implements Engine {
   private sliceStart = performance.now();
   private yieldPromise: Promise<void> | undefined;
   private readonly settledWaiters: (() => void)[] = [];
+  /** Set once the engine has finished, when it stopped needing the task context. */
+  private finished = false;
+  /** Jobs accepted and not settled yet (a job counts until its hook has returned): see `accepting`. */
+  private outstanding = 0;
 
   /**
    * @param options - number of virtual threads, initializer and how to report a broken engine.
    */
   constructor(private readonly options: MainLoopEngineOptions) {
     this.size = options.threads;
+    mainLoopPoolStarted();
+  }
+
+  /**
+   * Starts every virtual thread now, each running the initializer (ThreadPool, as CPython's
+   * starts its threads in the constructor); executors start threads on demand. The threads
+   * count as active at once, so close() + join() waits for their initializers; they run on a
+   * microtask, so no user code runs inside the constructor.
+   */
+  prestart(): void {
+    const slots: Slot[] = [];
+    for (let slot = this.newSlot(); slot; slot = this.newSlot()) {
+      this.activeSlots++;
+      this.hungrySlots++;
+      slots.push(slot);
+    }
+    queueMicrotask(() => {
+      for (const slot of slots) void runAsThread(slot.name, () => this.runSlot(slot));
+    });
   }
 
   get state(): EngineState {
     return this.currentState;
   }
 
+  get accepting(): boolean {
+    if (this.brokenCause) return false;
+    return this.currentState === 'running' || (this.currentState === 'closed' && this.outstanding > 0);
+  }
+
   submit(job: Job): void {
-    // After close() the front-ends refuse work; imap may still feed a pool that is busy.
-    if (this.currentState === 'terminated' || (this.currentState === 'closed' && this.isSettled())) {
-      job.fail(poolNotRunning());
-      return;
-    }
-    if (this.brokenCause) {
-      // Settle later, not inside submit(): callers expect submit() to return first.
-      const error = this.brokenError(this.brokenCause.error);
-      queueMicrotask(() => job.fail(error));
-      return;
-    }
+    if (this.brokenCause) return refuse(job, this.brokenError(this.brokenCause.error), 'broken');
+    if (!this.accepting) return refuse(job, poolNotRunning(), 'refused');
+    this.outstanding++;
     this.queue.push(job);
     this.pumpSoon.schedule();
   }
@@ -133,12 +139,12 @@ export class MainLoopEngine implements Engine {
   async terminate(reason: unknown): Promise<void> {
     if (this.currentState === 'terminated') return;
     this.currentState = 'terminated';
-    for (const job of this.queue.drain()) job.fail(reason);
+    for (const job of this.queue.drain()) this.fail(job, reason, 'terminated');
     // Running async tasks cannot be stopped; failing them now and forgetting them makes
-    // their late outcomes no-ops (see finishJob).
+    // their late outcomes no-ops (see runJob).
     const running = [...this.running];
     this.running.clear();
-    for (const job of running) job.fail(reason);
+    for (const job of running) this.fail(job, reason, 'terminated');
     this.checkSettled();
   }
 
@@ -160,7 +166,7 @@ export class MainLoopEngine implements Engine {
       wanted--;
       this.activeSlots++;
       this.hungrySlots++;
-      void threadNames.run(slot.name, () => this.runSlot(slot));
+      void runAsThread(slot.name, () => this.runSlot(slot));
     }
   }
 
@@ -209,7 +215,13 @@ export class MainLoopEngine implements Engine {
   private breakEngine(error: unknown): void {
     if (this.brokenCause) return;
     this.brokenCause = { error };
-    for (const job of this.queue.drain()) job.fail(this.brokenError(error));
+    for (const job of this.queue.drain()) this.fail(job, this.brokenError(error), 'broken');
+  }
+
+  /** Fails an accepted job (rule 5 of engine.ts: a throwing hook is reported, the job is settled). */
+  private fail(job: Job, error: unknown, kind: FailureKind): void {
+    callHook(() => job.fail(error, kind));
+    this.outstanding--;
   }
 
   private takeJob(): Job | undefined {
@@ -219,11 +231,19 @@ export class MainLoopEngine implements Engine {
 
   private async runJob(job: Job): Promise<void> {
     this.running.add(job);
-    if (job.onStart) guarded(() => job.onStart?.());
+    if (job.onStart) callHook(() => job.onStart!());
     const outcomes: Outcome[] = [];
-    for (const args of job.calls) outcomes.push(await runCall(job.fn, args));
+    let allOk = true;
+    for (const args of job.calls) {
+      const outcome = await runCall(job.fn, args);
+      allOk &&= outcome.ok;
+      outcomes.push(outcome);
+    }
     // A job already failed by terminate() was removed from `running`: drop its late outcome.
-    if (this.running.delete(job)) guarded(() => job.settle(outcomes));
+    if (!this.running.delete(job)) return;
+    if (allOk && job.settleValues) callHook(() => job.settleValues!(outcomes.map((outcome) => (outcome as { value: unknown }).value)));
+    else callHook(() => job.settle(outcomes));
+    this.outstanding--;
   }
 
   /** Lets timers and I/O run; every slot that hits the slice limit shares one setImmediate. */
@@ -245,6 +265,10 @@ export class MainLoopEngine implements Engine {
 
   private checkSettled(): void {
     if (!this.isSettled()) return;
+    if (!this.finished) {
+      this.finished = true;
+      mainLoopPoolFinished();
+    }
     for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 }
@@ -259,15 +283,6 @@ async function runCall(fn: TaskFunction, args: readonly unknown[]): Promise<Outc
     return { ok: true, value: unwrapTransfer(isThenable(value) ? await value : value).value };
   } catch (error) {
     return { ok: false, error };
-  }
-}
-
-/** Front-end hooks must not stop a virtual thread: report their errors and carry on. */
-function guarded(hook: () => void): void {
-  try {
-    hook();
-  } catch (error) {
-    console.error('pypool: a job hook threw', error);
   }
 }
 

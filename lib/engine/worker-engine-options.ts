@@ -36,8 +36,6 @@ export interface WorkerEngineOptions {
   maxBatch?: number;
   /** Worker resource limits (threads only), e.g. to cap heap size. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
-  /** Prefix of worker names: `${prefix}-${n}`. Default 'PoolWorker'. */
-  workerNamePrefix?: string;
   /**
    * Builds the error that fails tasks once the pool is broken (an initializer threw, a task
    * module failed to load, workers keep dying at start-up). `message` says which.

@@ -15,63 +15,19 @@ import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../wire/decode-thrown.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import { mainModuleUrl } from '../main-module.js';
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
 import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
-import type { Engine, EngineState, Job, TaskFunction, WorkerExitInfo } from './engine.js';
+import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
 import { callName, settleRefused, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
+import { MAX_IN_FLIGHT, Pacing, type Batch, type Slot } from './worker-slot.js';
 
-/**
- * Messages in flight per worker: one running, one waiting so the worker never idles between
- * short jobs. Long jobs (see LONG_JOB_MS) go one at a time, so at the end of a run no job waits
- * behind a long one on a busy worker while another worker is idle; the gap between two long
- * jobs (one round trip, ~0.1 ms) is then negligible.
- */
-const MAX_IN_FLIGHT = 2;
-/** Jobs measured longer than this (ms of worker time) go one message at a time per worker. */
-const LONG_JOB_MS = 20;
-/** A batch of short jobs should take about this long, so message costs are amortised. */
-const TARGET_BATCH_MS = 2;
-const DEFAULT_MAX_BATCH = 256;
 /** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
 const MAX_START_FAILURES = 3;
-
-/** Jobs sent together in one message to one worker. */
-interface Batch {
-  /** Sequence number of the message on its worker, from 1. */
-  readonly seq: number;
-  readonly jobs: readonly Job[];
-  /** Per job: calls whose arguments could not be sent, with the error each gets. */
-  readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
-  readonly fnIds: readonly number[];
-  /** Jobs 0..settled-1 are settled already (from the worker's last words). */
-  settled: number;
-}
-
-/** The engine's view of one worker. */
-interface Slot {
-  readonly handle: WorkerHandle;
-  readonly name: string;
-  readonly inFlight: Set<Batch>;
-  /** Function ids this worker has confirmed it knows. */
-  readonly knownFns: Set<number>;
-  /** Jobs sent to this worker over its life (maxtasksperchild counts these). */
-  assigned: number;
-  retiring: boolean;
-  /** Set when the worker's initializer finished; a worker that dies before that breaks the pool. */
-  initialized: boolean;
-  /** Sequence number of the last message sent. */
-  lastSeq: number;
-  /** Threads only: where the worker is, [batch seq, job index] (see crash-triage.ts). */
-  readonly progress: Int32Array | undefined;
-  /** Where a dying worker said it was, [batch seq, job index] (see lib/worker/last-words.ts). */
-  lastWords: readonly [number, number] | undefined;
-  /** The uncaught error the worker said it dies of (see onLastWords). */
-  deathCause: unknown;
-}
 
 /** Runs jobs on worker threads or child processes. See the module comment. */
 export class WorkerEngine implements Engine {
@@ -88,27 +44,37 @@ export class WorkerEngine implements Engine {
   private readonly sendAlone = new WeakSet<Job>();
   private readonly slots = new Set<Slot>();
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
-  private readonly maxBatch: number;
+  /** How many messages and jobs each worker gets, from measured job times. */
+  private readonly pacing: Pacing;
   private nextWorkerNumber = 1;
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenError: Error | undefined;
   /** Workers in a row that died before finishing start-up (see onStartFailure). */
   private startFailures = 0;
-  /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
-  private msPerJob: number | undefined;
+  /** Jobs accepted and not settled yet (a job counts until its hook has returned): see `accepting`. */
+  private outstanding = 0;
 
   constructor(options: WorkerEngineOptions) {
     this.options = options;
     this.size = options.processes;
-    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.pacing = new Pacing(options.maxBatch, options.maxtasksperchild);
     this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
     // Throws TypeError now for an initializer that cannot be sent (bound or native function).
     this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
-    for (let i = 0; i < this.size; i++) this.startWorker();
+  }
+
+  /** Starts every worker now (Pool); otherwise they start on demand (ProcessPoolExecutor, see pump). */
+  prestart(): void {
+    while (this.slots.size < this.size) this.startWorker();
   }
 
   get state(): EngineState {
     return this.engineState;
+  }
+
+  get accepting(): boolean {
+    if (this.brokenError) return false;
+    return this.engineState === 'running' || (this.engineState === 'closed' && this.outstanding > 0);
   }
 
   on(event: 'workerExit', listener: (info: WorkerExitInfo) => void): void {
@@ -121,16 +87,12 @@ export class WorkerEngine implements Engine {
   }
 
   submit(job: Job): void {
-    if (this.brokenError) {
-      job.fail(this.brokenError);
-      return;
-    }
-    // After close() the front-ends refuse work; imap may still feed a pool that has workers left.
-    if (this.engineState === 'terminated' || (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone))) {
-      job.fail(poolNotRunning());
-      return;
-    }
+    if (this.brokenError) return refuse(job, this.brokenError, 'broken');
+    if (!this.accepting) return refuse(job, poolNotRunning(), 'refused');
+    this.outstanding++;
     this.queue.push(job);
+    // Draining after close(): a worker lost meanwhile is not replaced unless work is queued.
+    if (this.engineState === 'closed' && ![...this.slots].some((slot) => !slot.handle.isGone && !slot.retiring)) this.startWorker();
     this.pumpSoon.schedule();
   }
 
@@ -154,7 +116,7 @@ export class WorkerEngine implements Engine {
     // Re-entrant: a job's fail() (a callback, a listener) may call terminate() again.
     if (this.engineState === 'terminated') return this.join();
     this.engineState = 'terminated';
-    this.failEverything(reason);
+    this.failEverything(reason, 'terminated');
     await Promise.all([...this.slots].map((slot) => slot.handle.terminate()));
     await this.join();
   }
@@ -171,7 +133,7 @@ export class WorkerEngine implements Engine {
     });
     const slot: Slot = {
       handle,
-      name: `${this.options.workerNamePrefix ?? 'PoolWorker'}-${this.nextWorkerNumber++}`,
+      name: `PoolWorker-${this.nextWorkerNumber++}`,
       inFlight: new Set(),
       knownFns: new Set(),
       assigned: 0,
@@ -192,7 +154,7 @@ export class WorkerEngine implements Engine {
     const progress = slot.progress ? { progress: slot.progress } : {};
     const port = slot.handle.lastWordsPort;
     slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
       .then((response) => {
         if (response.type === 'init' && response.error) {
           const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
@@ -265,7 +227,7 @@ export class WorkerEngine implements Engine {
       this.givenBack.add(job);
       this.queue.pushFront(job);
     }
-    for (const job of lost) job.fail(error);
+    for (const job of lost) this.fail(job, error, 'worker-lost');
     return lost.length;
   }
 
@@ -287,22 +249,33 @@ export class WorkerEngine implements Engine {
     if (this.brokenError) return;
     const makeError = this.options.brokenError ?? ((c: unknown, m: string) => brokenPoolError('process', c, m));
     this.brokenError = makeError(cause, message);
-    this.failEverything(this.brokenError);
+    this.failEverything(this.brokenError, 'broken');
     for (const slot of this.slots) void slot.handle.terminate();
   }
 
-  private failEverything(reason: unknown): void {
-    for (const job of this.queue.drain()) job.fail(reason);
+  private failEverything(reason: unknown, kind: FailureKind): void {
+    for (const job of this.queue.drain()) this.fail(job, reason, kind);
     for (const slot of this.slots) {
-      for (const batch of slot.inFlight) for (const job of batch.jobs.slice(batch.settled)) job.fail(reason);
+      const batches = [...slot.inFlight];
       slot.inFlight.clear();
+      for (const batch of batches) for (const job of batch.jobs.slice(batch.settled)) this.fail(job, reason, kind);
     }
+  }
+
+  /** Fails an accepted job (rule 5 of engine.ts: a throwing hook is reported, the job is settled). */
+  private fail(job: Job, error: unknown, kind: FailureKind): void {
+    callHook(() => job.fail(error, kind));
+    this.outstanding--;
   }
 
   // ---- dispatch --------------------------------------------------------------------------
 
   private pump(): void {
     if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
+    // On demand, as CPython's executors: a worker more while queued jobs outnumber idle workers.
+    let busy = 0;
+    for (const slot of this.slots) if (slot.inFlight.size > 0) busy++;
+    while (this.slots.size < this.size && this.queue.size > this.slots.size - busy) this.startWorker();
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.
@@ -320,28 +293,13 @@ export class WorkerEngine implements Engine {
     // No job before the worker's init reply: otherwise a job that kills a fresh worker (process.exit)
     // can overtake the reply and be mistaken for an initializer failure that breaks the pool.
     if (!slot.initialized) return false;
-    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= this.inFlightLimit()) return false;
+    if (slot.retiring || slot.handle.isGone || slot.inFlight.size >= this.pacing.inFlightLimit()) return false;
     const limit = this.options.maxtasksperchild;
     return limit === undefined || slot.assigned < limit;
   }
 
-  private inFlightLimit(): number {
-    return this.msPerJob !== undefined && this.msPerJob > LONG_JOB_MS ? 1 : MAX_IN_FLIGHT;
-  }
-
-  /** How many queued jobs to send in one message: more when jobs are short, fair when long. */
-  private batchSize(slot: Slot): number {
-    if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
-    const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const fairShare = Math.ceil(this.queue.size / (this.slots.size * MAX_IN_FLIGHT));
-    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
-    const limit = this.options.maxtasksperchild;
-    if (limit !== undefined) size = Math.min(size, limit - slot.assigned);
-    return size;
-  }
-
   private takeBatch(slot: Slot): Job[] {
-    const size = this.batchSize(slot);
+    const size = this.pacing.batchSize(this.queue.size, this.slots.size, slot.assigned);
     const jobs: Job[] = [];
     while (jobs.length < size) {
       const job = this.queue.shift();
@@ -371,12 +329,13 @@ export class WorkerEngine implements Engine {
       try {
         registered = describeFunction(job.fn);
       } catch (error) {
-        job.fail(error);
+        this.fail(job, error, 'unsendable');
         continue;
       }
       const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
       if (outgoing !== 'shared' && 'refused' in outgoing) {
         settleRefused(job, outgoing); // nothing of it can be sent: not sent, not counted
+        this.outstanding--;
         continue;
       }
       if (outgoing === 'shared') {
@@ -394,7 +353,7 @@ export class WorkerEngine implements Engine {
     const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), settled: 0 };
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
-    for (const job of sent) job.onStart?.();
+    for (const job of sent) if (job.onStart) callHook(() => job.onStart!());
     slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }, transferList).then(
       (response) => this.onBatchDone(slot, batch, response),
       (error: unknown) => this.onBatchRejected(slot, batch, error),
@@ -409,7 +368,7 @@ export class WorkerEngine implements Engine {
     if (response.type !== 'run') return; // 'broken': its initializer failed, the jobs already failed with the pool
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
-    this.measure(response.ms, batch.jobs.length);
+    this.pacing.measure(response.ms, batch.jobs.length);
     if (slot.lastWords?.[0] === batch.seq) slot.lastWords = undefined; // it lived on after all
     this.settleFrom(batch, response.jobs);
     this.afterBatch(slot);
@@ -420,14 +379,11 @@ export class WorkerEngine implements Engine {
     const end = Math.min(answers.length, batch.jobs.length);
     for (let i = batch.settled; i < end; i++) {
       const job = batch.jobs[i]!;
-      // One job's throwing listener must not keep the rest of the batch from settling.
-      try {
-        const answer = answers[i]!;
-        if (job.settleValues && !answer.errors && !answer.refs && !batch.unsendable[i]) job.settleValues(answer.values);
-        else job.settle(toOutcomes(answer, batch.unsendable[i]));
-      } catch (error) {
-        job.fail(error);
-      }
+      const answer = answers[i]!;
+      const unsendable = batch.unsendable[i];
+      if (job.settleValues && !answer.errors && !answer.refs && !unsendable) callHook(() => job.settleValues!(answer.values));
+      else callHook(() => job.settle(toOutcomes(answer, unsendable)));
+      this.outstanding--;
     }
     batch.settled = Math.max(batch.settled, end);
   }
@@ -459,7 +415,7 @@ export class WorkerEngine implements Engine {
     slot.assigned -= batch.jobs.length; // never ran: they do not count toward maxtasksperchild
     if (batch.jobs.length === 1 && this.sendAlone.has(batch.jobs[0]!)) {
       const job = batch.jobs[0]!;
-      job.fail(new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${errorText(error)}`));
+      this.fail(job, new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${errorText(error)}`), 'unsendable');
     } else {
       for (const job of batch.jobs) {
         this.sendAlone.add(job);
@@ -474,10 +430,5 @@ export class WorkerEngine implements Engine {
     if (slot.retiring || (limit !== undefined && slot.assigned >= limit)) this.retire(slot);
     this.stopIdleWorkersIfDone();
     this.pumpSoon.schedule();
-  }
-
-  private measure(elapsedMs: number, jobCount: number): void {
-    const sample = elapsedMs / jobCount;
-    this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
   }
 }

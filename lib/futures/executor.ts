@@ -5,11 +5,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PoolStateError } from '../errors.js';
-import type { Engine, Job, Outcome, TaskFunction } from '../engine/engine.js';
+import type { Engine, Job, TaskFunction } from '../engine/engine.js';
+import { CallJob } from '../jobs/call-job.js';
+import { ChunkJob, forEachChunk } from '../jobs/chunk-job.js';
 import { timeoutToMs } from '../timeout.js';
 import { insideTaskOf } from '../task-owner.js';
-import { argumentList, checkOptionKeys, formatValue, optionalFunction, positiveInteger, requireFunction } from '../validate.js';
+import { argumentList, checkOptionKeys, optionalFunction, positiveInteger, requireFunction } from '../validate.js';
+import { ChunkFutureSink, ExecutorMapIterator, splitMapArguments, zip, type ChunkResult } from './executor-map.js';
 import { Future } from './future.js';
+import { FutureCallSink, onFutureDone, setCancelHook } from './future-sinks.js';
 
 /**
  * Any function; what it accepts is checked by each method's own signature.
@@ -73,7 +77,6 @@ export abstract class Executor implements AsyncDisposable {
   /** The engine running the calls; created by the subclass constructor. */
   protected abstract readonly engine: Engine;
   #shutdown = false;
-  #closed = false;
   #broken: { cause: unknown; message: string | undefined } | undefined;
   /** Unfinished futures, for shutdown({ cancel_futures: true }). */
   readonly #unfinished = new Set<Future<unknown>>();
@@ -122,7 +125,8 @@ export abstract class Executor implements AsyncDisposable {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     this.checkFunction(fn, 'submit');
-    return this.#schedule<Awaited<R>>(this.taskFunction(fn as TaskFunction), [args], deliverOne);
+    const task = this.taskFunction(fn as TaskFunction);
+    return this.#schedule<Awaited<R>>((future) => new CallJob(task, args, new FutureCallSink(future as Future<unknown>)));
   }
 
   /**
@@ -169,11 +173,14 @@ export abstract class Executor implements AsyncDisposable {
     const deadline = ms === undefined ? undefined : performance.now() + ms;
     const chunksize = this.mapChunkSize(positiveInteger(options.chunksize, 'chunksize', 1));
     const task = this.taskFunction(fn as TaskFunction);
-    const futures: Future<Outcome[]>[] = [];
-    for (const calls of chunks(zip(iterables), chunksize)) {
-      futures.push(this.#schedule<Outcome[]>(task, calls, deliverAll));
-    }
-    return mapResults(futures, deadline);
+    // One iterable: the cheap `items` form (and the numeric fast path); several: argument lists.
+    const star = iterables.length !== 1;
+    const items = star ? zip(iterables) : Array.from(iterables[0]!);
+    const futures: Future<ChunkResult>[] = [];
+    forEachChunk(items, chunksize, (chunk, start) => {
+      futures.push(this.#schedule<ChunkResult>((future) => new ChunkJob(task, chunk, star, start, new ChunkFutureSink(future))));
+    });
+    return new ExecutorMapIterator(futures, deadline);
   }
 
   /**
@@ -201,10 +208,7 @@ export abstract class Executor implements AsyncDisposable {
     if (options.cancel_futures ?? options.cancelFutures ?? false) {
       for (const future of [...this.#unfinished]) future.cancel();
     }
-    if (!this.#closed) {
-      this.#closed = true;
-      this.engine.close();
-    }
+    this.engine.close();
     if (wait && insideTaskOf(this)) {
       throw new PoolStateError('cannot join current thread: shutdown(true) was called from inside a task of this same executor, which would wait for itself forever; call shutdown(false) there, or shutdown(true) from outside its tasks');
     }
@@ -222,118 +226,27 @@ export abstract class Executor implements AsyncDisposable {
     await this.shutdown(true);
   }
 
-  /** Creates the future and the job of `calls`, and hands the job to the engine. */
-  #schedule<V>(fn: TaskFunction, calls: unknown[][], deliver: (future: Future<V>, outcomes: Outcome[]) => void): Future<V> {
+  /** Creates the future and its job, and hands the job to the engine. */
+  #schedule<V>(makeJob: (future: Future<V>) => Job): Future<V> {
     if (this.#broken) throw this.brokenError(this.#broken.cause, this.#broken.message);
     if (this.#shutdown) throw new PoolStateError('cannot schedule new futures after shutdown');
     const future = new Future<V>();
-    const job: Job = {
-      fn,
-      calls,
-      onStart: () => {
-        if (future._state === 'PENDING') future.set_running_or_notify_cancel();
-      },
-      settle: (outcomes) => {
-        if (!future.done()) deliver(future, outcomes);
-      },
-      fail: (error) => {
-        if (!future.done()) future.set_exception(error);
-      },
-    };
-    future._setCancelHook(() => {
+    const job = makeJob(future);
+    setCancelHook(future, () => {
       if (this.engine.cancel(job)) return true;
       // A worker already holds the call: CPython marks such futures RUNNING, so cancel() fails.
       future.set_running_or_notify_cancel();
       return false;
     });
     this.#unfinished.add(future);
-    future._onDone(() => this.#unfinished.delete(future));
+    onFutureDone(future, () => this.#unfinished.delete(future));
     this.engine.submit(job);
     return future;
   }
 }
 
-function deliverOne<V>(future: Future<V>, outcomes: Outcome[]): void {
-  const outcome = outcomes[0];
-  if (outcome?.ok) future.set_result(outcome.value as V);
-  else future.set_exception(outcome ? outcome.error : new Error('the engine returned no outcome'));
-}
-
-function deliverAll(future: Future<Outcome[]>, outcomes: Outcome[]): void {
-  future.set_result(outcomes);
-}
-
-/** Yields the values of each chunk future in order; cancels the rest on error or early exit. */
-async function* mapResults(futures: (Future<Outcome[]> | undefined)[], deadline: number | undefined): AsyncGenerator<unknown, void, undefined> {
-  let next = 0;
-  try {
-    while (next < futures.length) {
-      const future = futures[next] as Future<Outcome[]>;
-      // Drop our reference before yielding, so consumed results can be collected (CPython #14406).
-      futures[next++] = undefined;
-      const seconds = deadline === undefined ? undefined : Math.max(0, deadline - performance.now()) / 1000;
-      let outcomes: Outcome[];
-      try {
-        outcomes = await future.result(seconds);
-      } finally {
-        // CPython's _result_or_cancel: a future that timed out is cancelled too.
-        future.cancel();
-      }
-      for (const outcome of outcomes) {
-        if (!outcome.ok) throw outcome.error;
-        yield outcome.value;
-      }
-    }
-  } finally {
-    for (let i = next; i < futures.length; i++) futures[i]?.cancel();
-  }
-}
-
-/** Separates the trailing `{ timeout, chunksize }` from the iterables. */
-function splitMapArguments(args: readonly (Iterable<unknown> | ExecutorMapOptions | undefined)[]): {
-  iterables: Iterable<unknown>[];
-  options: ExecutorMapOptions;
-} {
-  const last = args[args.length - 1];
-  // A trailing `undefined` is an omitted options argument, as in map(f, xs, opts?.x).
-  const hasOptions =
-    (last === undefined && args.length > 1) || (!isIterable(last) && typeof last === 'object' && last !== null);
-  const iterables = (hasOptions ? args.slice(0, -1) : args) as unknown[];
-  iterables.forEach((it, i) => {
-    if (!isIterable(it)) throw new TypeError(`map() argument ${i + 2} must be iterable, got ${formatValue(it)}`);
-  });
-  const options = hasOptions ? ((last ?? {}) as ExecutorMapOptions) : {};
-  checkOptionKeys(options, MAP_KEYS, 'executor.map');
-  return { iterables: iterables as Iterable<unknown>[], options };
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return value !== null && value !== undefined && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
-}
-
-/** Options of Executor.map and Executor.shutdown. */
-const MAP_KEYS = ['timeout', 'chunksize'];
+/** Options of Executor.shutdown. */
 const SHUTDOWN_KEYS = ['cancel_futures', 'cancelFutures'];
-
-/** Python's zip(*iterables): argument lists, stopping at the shortest iterable. */
-function zip(iterables: Iterable<unknown>[]): unknown[][] {
-  if (iterables.length === 0) return [];
-  const iterators = iterables.map((it) => it[Symbol.iterator]());
-  const rows: unknown[][] = [];
-  for (;;) {
-    const row: unknown[] = [];
-    for (const iterator of iterators) {
-      const step = iterator.next();
-      if (step.done) return rows;
-      row.push(step.value);
-    }
-    rows.push(row);
-  }
-}
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
 
 /**
  * What both executor constructors accept about the initializer.

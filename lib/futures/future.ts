@@ -7,6 +7,7 @@ import { isThenable } from '../validate.js';
 import { inspect } from 'node:util';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
+import { futureAccess, typeName, type Settled } from './future-access.js';
 
 /**
  * The states of a {@link Future}, as in CPython's `concurrent.futures._base`.
@@ -36,8 +37,6 @@ export type DoneCallback<T> = {
   callback(future: Future<T>): unknown;
 }['callback'];
 
-/** Outcome of a finished future: its value, or what the call threw (any value, even `undefined`). */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 let nextFutureId = 1;
 
@@ -327,41 +326,22 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.toString();
   }
 
-  /**
-   * @internal The current state, for wait() and as_completed() and specs.
-   */
-  get _state(): FutureState {
-    return this.#state;
-  }
-
-  /**
-   * @internal True when the future finished with an error (not cancelled).
-   */
-  _failed(): boolean {
-    return this.#state === 'FINISHED' && this.#settled?.ok === false;
-  }
-
-  /**
-   * @internal Calls `listener` once when the future is done (not if it already is).
-   * @returns a function that removes the listener.
-   */
-  _onDone(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  /**
-   * @internal Set by executors: called by `cancel()` on a pending future; returns false when
-   * the call can no longer be withdrawn.
-   */
-  _setCancelHook(hook: (() => boolean) | undefined): void {
-    this.#cancelHook = hook;
-  }
-
-  /** @internal Used by the spec factory to place a future in any state. */
-  _force(state: FutureState, settled?: Settled<T>): void {
-    this.#state = state;
-    this.#settled = settled;
+  // The executors, wait() and as_completed() reach the rest through future-access.ts, so
+  // none of it is part of the published type.
+  static {
+    futureAccess.onDone = (future, listener) => {
+      future.#listeners.add(listener);
+      return () => future.#listeners.delete(listener);
+    };
+    futureAccess.setCancelHook = (future, hook) => {
+      future.#cancelHook = hook;
+    };
+    futureAccess.state = (future) => future.#state;
+    futureAccess.failed = (future) => future.#state === 'FINISHED' && future.#settled?.ok === false;
+    futureAccess.force = (future, state, settled) => {
+      future.#state = state;
+      future.#settled = settled;
+    };
   }
 
   #finish(settled: Settled<T>): void {
@@ -403,7 +383,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (ms === 0) return Promise.reject(new TimeoutError());
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const remove = this._onDone(() => {
+      const remove = futureAccess.onDone(this, () => {
         if (timer) clearTimeout(timer);
         resolve();
       });
@@ -417,39 +397,3 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object' || typeof value === 'function') {
-    return (value as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
-  }
-  return typeof value;
-}
-
-
-/**
- * Creates a future in any state without an executor, for specs (CPython's test helper
- * `create_future`).
- *
- * @internal
- * @param state - the state to place the future in.
- * @param outcome - the result or exception of a FINISHED future.
- * @returns the future.
- * @example
- * ```ts
- * const failed = createFuture('FINISHED', { exception: new Error('x') });
- * ```
- */
-export function createFuture<T = unknown>(
-  state: FutureState = 'PENDING',
-  outcome: { result?: T; exception?: unknown } = {},
-): Future<T> {
-  const future = new Future<T>();
-  if (state === 'FINISHED') {
-    const settled: Settled<T> =
-      'exception' in outcome ? { ok: false, error: outcome.exception } : { ok: true, value: outcome.result as T };
-    future._force(state, settled);
-  } else {
-    future._force(state);
-  }
-  return future;
-}

@@ -3,7 +3,13 @@
  *
  * @module
  */
+import { inspect } from 'node:util';
+import { executorRepr } from '../pool-repr.js';
 import { WorkerEngine } from '../engine/worker-engine.js';
+import { checkNotImportingTaskModule } from '../main-guard.js';
+import type { Engine } from '../engine/engine.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
+import { resolveRemoteOptions, type RemoteOptions } from '../remote/options.js';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import { cpu_count } from '../process-info.js';
 import { moduleList } from '../pool-options.js';
@@ -11,7 +17,7 @@ import { MAX_WORKERS, brokenPoolError, checkSendableInitargs, positiveInteger, r
 import { Executor, checkInitializer, splitConstructorArguments, type InitializerOptions } from './executor.js';
 
 /** The keys of {@link ProcessPoolExecutorOptions}. */
-const OPTION_KEYS: readonly string[] = ['initializer', 'initargs', 'max_tasks_per_child', 'maxTasksPerChild', 'runtime', 'module'];
+const OPTION_KEYS: readonly string[] = ['initializer', 'initargs', 'max_tasks_per_child', 'maxTasksPerChild', 'runtime', 'module', 'remote'];
 
 /**
  * Options of {@link ProcessPoolExecutor}.
@@ -33,6 +39,11 @@ export interface ProcessPoolExecutorOptions extends InitializerOptions {
   runtime?: Runtime;
   /** Task module(s) whose exported functions may be submitted, e.g. `import.meta.url`. */
   module?: string | URL | readonly (string | URL)[];
+  /**
+   * Run the calls on remote `pypool-worker` processes through a BullMQ queue on Redis (see the
+   * distributed guide). Needs `module`; initializer and max_tasks_per_child go to the workers.
+   */
+  remote?: RemoteOptions;
 }
 
 /**
@@ -53,7 +64,7 @@ export interface ProcessPoolExecutorOptions extends InitializerOptions {
  * ```
  */
 export class ProcessPoolExecutor extends Executor {
-  protected readonly engine: WorkerEngine;
+  protected readonly engine: Engine;
   /** The number of workers (CPython's `_max_workers`). */
   readonly max_workers: number;
 
@@ -79,8 +90,16 @@ export class ProcessPoolExecutor extends Executor {
     const runtime = runtimeOption(args.options.runtime);
     const module = args.options.module;
     const maxTasksPerChild = positiveInteger(args.options.max_tasks_per_child ?? args.options.maxTasksPerChild, 'max_tasks_per_child', 0) || undefined;
+    if (args.options.remote !== undefined && args.options.remote !== null) {
+      if (initializer || initargs.length > 0 || maxTasksPerChild !== undefined || args.options.runtime !== undefined) {
+        throw new TypeError('initializer, initargs, max_tasks_per_child and runtime do not apply to a remote executor: give them to the workers (pypool-worker --initializer NAME --initargs JSON --maxtasksperchild N --runtime ...)');
+      }
+      this.engine = new RemoteEngine({ processes: this.max_workers, modules: moduleList(module), remote: resolveRemoteOptions(args.options.remote) });
+      return;
+    }
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(initargs, runtime);
+    checkNotImportingTaskModule('a ProcessPoolExecutor');
     this.engine = new WorkerEngine({
       processes: this.max_workers,
       initializer,
@@ -94,6 +113,22 @@ export class ProcessPoolExecutor extends Executor {
     });
   }
 
+  /**
+   * Python equivalent: `repr(executor)` (CPython prints the class and the address).
+   * @example
+   * ```ts
+   * console.log(String(new ProcessPoolExecutor(4))); // <pypool.ProcessPoolExecutor max_workers=4>
+   * ```
+   */
+  override toString(): string {
+    return executorRepr(this.constructor.name, this.max_workers);
+  }
+
+  /** `console.log(executor)` prints the same as `String(executor)`. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
   protected brokenError(cause: unknown, message?: string): Error {
     return brokenPoolError('process', cause, message);
   }
@@ -101,6 +136,6 @@ export class ProcessPoolExecutor extends Executor {
   /** Also rejects functions that cannot be sent to a worker, at once. */
   protected override checkFunction(fn: unknown, method: string): void {
     super.checkFunction(fn, method);
-    this.engine.checkFunction(fn as (...args: unknown[]) => unknown);
+    this.engine.checkFunction?.(fn as (...args: unknown[]) => unknown);
   }
 }

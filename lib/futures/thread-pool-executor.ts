@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { inspect } from 'node:util';
+import { executorRepr } from '../pool-repr.js';
 import type { Engine, TaskFunction } from '../engine/engine.js';
 import { MainLoopEngine } from '../engine/main-loop-engine.js';
 import { cpu_count } from '../process-info.js';
@@ -80,6 +82,22 @@ export class ThreadPoolExecutor extends Executor {
       brokenError: this.onBroken,
       threadNamePrefix: prefix || `ThreadPoolExecutor-${executorCounter++}`,
     });
+  }
+
+  /**
+   * Python equivalent: `repr(executor)` (CPython prints the class and the address).
+   * @example
+   * ```ts
+   * console.log(String(new ThreadPoolExecutor(4))); // <pypool.ThreadPoolExecutor max_workers=4>
+   * ```
+   */
+  override toString(): string {
+    return executorRepr(this.constructor.name, this.max_workers);
+  }
+
+  /** `console.log(executor)` prints the same as `String(executor)`. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   protected brokenError(cause: unknown): Error {

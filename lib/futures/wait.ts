@@ -12,6 +12,7 @@ import { TimeoutError } from '../errors.js';
 import { timeoutToMs } from '../timeout.js';
 import { checkOptionKeys, formatValue } from '../validate.js';
 import { Future } from './future.js';
+import { futureFailed, onFutureDone } from './future-sinks.js';
 
 /** The keys of {@link WaitOptions}. */
 const WAIT_KEYS = ['timeout', 'return_when', 'returnWhen'];
@@ -129,7 +130,7 @@ export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options: 
 function shouldReturn<F extends Future<unknown>>(returnWhen: ReturnWhen, done: Set<F>, total: number, justDone: F[]): boolean {
   if (done.size === total) return true;
   if (returnWhen === FIRST_COMPLETED) return done.size > 0;
-  if (returnWhen === FIRST_EXCEPTION) return justDone.some((f) => f._failed());
+  if (returnWhen === FIRST_EXCEPTION) return justDone.some((f) => futureFailed(f));
   return false;
 }
 
@@ -147,7 +148,7 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
     for (const future of all) {
       if (done.has(future)) continue;
       removers.push(
-        future._onDone(() => {
+        onFutureDone(future, () => {
           done.add(future);
           if (shouldReturn(returnWhen, done, all.size, [future])) finish();
         }),
@@ -160,17 +161,22 @@ function untilCondition<F extends Future<unknown>>(all: Set<F>, done: Set<F>, re
 /**
  * A future as yielded by {@link as_completed}: the future itself, typed without `then`.
  *
- * `for await` never awaits the values an async iterator yields, but TypeScript types the loop
- * variable as if it did, which would turn a yielded (PromiseLike) `Future<T>` into a `T`.
- * Hiding `then` keeps the type true to what the loop receives: call `result()` on it.
+ * TypeScript types a `for await` variable as the awaited type of what the iterator yields,
+ * although a hand-written iterator's values are never awaited at run time: a yielded
+ * `Future<T>` (PromiseLike) would be typed as `T`. Hiding `then` keeps the type true to what the
+ * loop receives. To look the futures up in a Map (CPython's `future_to_url[future]`), type its
+ * keys as `CompletedFuture<Future<T>>`: a `Future<T>` is one, so `set` takes the submitted
+ * futures and `get` the yielded ones, without a cast.
  *
  * Python equivalent: the `Future` objects `as_completed` yields.
  * @example
  * ```ts
- * for await (const f of as_completed(fs)) console.log(await f.result());
+ * const futureToUrl = new Map<CompletedFuture<Future<string>>, string>();
+ * for (const url of urls) futureToUrl.set(ex.submit(load, url), url);
+ * for await (const f of as_completed(futureToUrl.keys())) console.log(futureToUrl.get(f), await f.result());
  * ```
  */
-export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
+export type CompletedFuture<F extends Omit<Future<unknown>, 'then'>> = Omit<F, 'then'>;
 
 /**
  * Yields the futures as they complete (finish or are cancelled): those already done first,
@@ -179,7 +185,8 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
  *
  * Python equivalent: `concurrent.futures.as_completed(fs, timeout=None)`.
  *
- * @param fs - the futures (any iterable).
+ * @param fs - the futures (any iterable), also typed as {@link CompletedFuture} (the keys of a
+ *   Map that `as_completed` yields into).
  * @param timeout - seconds from this call; `undefined`/`null` waits forever.
  * @returns an async iterator of the futures themselves (see {@link CompletedFuture}).
  * @throws {@link TimeoutError} from `next()` ("N (of M) futures unfinished") once the deadline
@@ -191,12 +198,14 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, 'then'>;
  * // Python: for f in as_completed(fs, timeout=30): print(f.result())
  * ```
  */
-export function as_completed<F extends Future<unknown>>(
+export function as_completed<F extends CompletedFuture<Future<unknown>>>(
   fs: Iterable<F>,
   timeout?: number | null,
 ): AsyncIterableIterator<CompletedFuture<F>> {
   const ms = timeoutToMs(timeout, 'timeout');
-  return new AsCompletedIterator(new Set(checkFutures(fs)), ms === undefined ? undefined : performance.now() + ms);
+  // checkFutures has made sure every item is a Future: the type only widened what callers may pass.
+  const futures = new Set(checkFutures(fs)) as unknown as Set<Future<unknown>>;
+  return new CompletionIterator(futures, ms === undefined ? undefined : performance.now() + ms) as unknown as AsyncIterableIterator<CompletedFuture<F>>;
 }
 
 /** Rejects anything but an iterable of futures, naming the argument `fs` or the bad item's position. */
@@ -220,91 +229,97 @@ function checkFutures<F>(fs: Iterable<F>): F[] {
  */
 export const asCompleted = as_completed;
 
-/** The iterator behind {@link as_completed}; listens to every pending future from the start. */
-class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
+/**
+ * The iterator behind {@link as_completed}; listens to every pending future from the start.
+ * Hand-written, not an async generator (which would await the thenable futures), and it keeps
+ * no reference to a future it has yielded (CPython bpo-14406).
+ */
+class CompletionIterator<F extends Future<unknown>> implements AsyncIterableIterator<F> {
   /** Completed futures not yet yielded, in completion order. */
-  private readonly ready: F[] = [];
-  private readonly pending = new Set<F>();
-  private readonly removers = new Map<F, () => void>();
-  private readonly total: number;
-  private wake: (() => void) | undefined;
-  private finished = false;
-  /** Serialises next() calls made without awaiting the previous one. */
-  private chain: Promise<unknown> = Promise.resolve();
+  readonly #ready: F[] = [];
+  readonly #pending = new Set<F>();
+  readonly #removers = new Map<F, () => void>();
+  readonly #total: number;
+  #wake: (() => void) | undefined;
+  #finished = false;
+  /** Serialises next() calls made without awaiting the previous one; never holds a future. */
+  #chain: Promise<void> = Promise.resolve();
 
-  constructor(
-    fs: Set<F>,
-    private readonly deadline: number | undefined,
-  ) {
-    this.total = fs.size;
+  readonly #deadline: number | undefined;
+
+  constructor(fs: Set<F>, deadline: number | undefined) {
+    this.#deadline = deadline;
+    this.#total = fs.size;
     for (const future of fs) {
       if (future.done()) {
-        this.ready.push(future);
+        this.#ready.push(future);
         continue;
       }
-      this.pending.add(future);
-      this.removers.set(future, future._onDone(() => this.completed(future)));
+      this.#pending.add(future);
+      this.#removers.set(future, onFutureDone(future, () => this.#completed(future)));
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<F> {
+  [Symbol.asyncIterator](): this {
     return this;
   }
 
-  next(): Promise<IteratorResult<F>> {
-    const step = this.chain.then(() => this.step());
-    this.chain = step.catch(() => undefined);
+  next(): Promise<IteratorResult<F, undefined>> {
+    const step = this.#chain.then(() => this.#step());
+    this.#chain = step.then(noop, noop);
     return step;
   }
 
-  return(): Promise<IteratorResult<F>> {
-    this.stop();
+  return(): Promise<IteratorResult<F, undefined>> {
+    this.#stop();
     return Promise.resolve({ done: true, value: undefined });
   }
 
-  private completed(future: F): void {
-    this.pending.delete(future);
-    this.removers.delete(future);
-    this.ready.push(future);
-    this.wake?.();
+  #completed(future: F): void {
+    this.#pending.delete(future);
+    this.#removers.delete(future);
+    this.#ready.push(future);
+    this.#wake?.();
   }
 
-  private async step(): Promise<IteratorResult<F>> {
+  async #step(): Promise<IteratorResult<F, undefined>> {
     for (;;) {
-      if (this.finished) return { done: true, value: undefined };
-      const future = this.ready.shift();
+      if (this.#finished) return { done: true, value: undefined };
+      const future = this.#ready.shift();
       if (future) return { done: false, value: future };
-      if (this.pending.size === 0) {
-        this.stop();
+      if (this.#pending.size === 0) {
+        this.#stop();
         continue;
       }
-      const left = this.deadline === undefined ? undefined : this.deadline - performance.now();
+      const left = this.#deadline === undefined ? undefined : this.#deadline - performance.now();
       if (left !== undefined && left <= 0) {
-        const unfinished = this.pending.size;
-        this.stop();
-        throw new TimeoutError(`${unfinished} (of ${this.total}) futures unfinished`);
+        const unfinished = this.#pending.size;
+        this.#stop();
+        throw new TimeoutError(`${unfinished} (of ${this.#total}) futures unfinished`);
       }
-      await this.nextCompletion(left);
+      await this.#nextCompletion(left);
     }
   }
 
   /** Resolves when a future completes or `ms` pass. */
-  private nextCompletion(ms: number | undefined): Promise<void> {
+  #nextCompletion(ms: number | undefined): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
-        this.wake = undefined;
+      const timer = ms === undefined ? undefined : setTimeout(() => this.#wake?.(), ms);
+      this.#wake = () => {
+        this.#wake = undefined;
         if (timer) clearTimeout(timer);
         resolve();
       };
     });
   }
 
-  private stop(): void {
-    this.finished = true;
-    for (const remove of this.removers.values()) remove();
-    this.removers.clear();
-    this.pending.clear();
-    this.ready.length = 0;
+  #stop(): void {
+    this.#finished = true;
+    for (const remove of this.#removers.values()) remove();
+    this.#removers.clear();
+    this.#pending.clear();
+    this.#ready.length = 0;
   }
 }
+
+function noop(): void {}

@@ -1,7 +1,8 @@
 /**
  * The only main-thread file that imports tinypool (the worker side is lib/worker/tinypool-answer.ts). It turns one tinypool instance into exactly one worker
  * (thread or child process) with a known life: it starts, runs messages, and exits once.
- * The worker engine owns scheduling; tinypool only moves messages and manages the OS resource.
+ * The worker engine owns scheduling; tinypool carries the init message and manages the OS
+ * resource (run messages then go on the worker's own channel: task-channel.ts).
  *
  * tinypool 2.2 defects neutralised here (each has a spec in spec/tinypool-defects.spec.ts):
  * - `process.exit()` inside a worker thread leaves `run()` pending forever and `destroy()` hangs:
@@ -21,6 +22,8 @@
  *   waits, bounded, for a starting worker (startedOrGrace).
  * - a crashed worker is replaced by tinypool itself (without our initializer bookkeeping):
  *   we destroy that instance and let the engine start a fresh handle.
+ * - its worker entry reads `process.memoryUsage()` (a /proc read, ~15-20 µs) after every task:
+ *   workers get run messages on a channel of their own once started (task-channel.ts).
  *
  * @module
  * @internal
@@ -31,6 +34,8 @@ import type { Movable } from '../transfer.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../wire/protocol.js';
+import { expandLastWords, expandResponse, mayCompact } from './compact-message.js';
+import { TaskChannel } from './task-channel.js';
 
 const ENTRY = new URL('../worker/entry.js', import.meta.url).href;
 /** How long terminate() waits for a starting worker to finish importing (see startedOrGrace). */
@@ -64,8 +69,6 @@ export interface WorkerExit {
 
 /** One worker: send it messages, learn when it exits, stop it. */
 export class WorkerHandle {
-  /** Thread id or child process id. */
-  readonly id: number;
   /** Resolves once, when the worker has exited for any reason. */
   readonly exited: Promise<WorkerExit>;
   private readonly pool: Tinypool;
@@ -81,6 +84,8 @@ export class WorkerHandle {
   private started: Promise<void> | undefined;
   /** Errors the worker reported as it died (see diedOf). */
   private readonly deathErrors = new Set<unknown>();
+  /** Where run messages go once the worker has started (see task-channel.ts). */
+  private readonly channel: TaskChannel;
 
   constructor(options: WorkerHandleOptions) {
     this.pool = new Tinypool({
@@ -97,6 +102,10 @@ export class WorkerHandle {
     });
     // Without a listener, an idle worker's crash would be re-thrown in the main process.
     this.pool.on('error', (error: unknown) => {
+      // tinypool reports a death here only when none of *its* tasks was running; with run
+      // messages on our own channel, a death mid-message must still count as one with work in
+      // flight, whose cause is the worker's own (its last words), not tinypool's generic text.
+      if (this.channel?.busy) return;
       this.lastError = error;
     });
     const worker = this.pool.threads[0];
@@ -109,8 +118,8 @@ export class WorkerHandle {
       this.deathErrors.add(error);
       if (options.runtime !== 'process') this.lastError ??= error;
     });
-    this.id = worker.threadId;
     const child = options.runtime === 'process' ? (worker as unknown as { process: ChildProcess }).process : undefined;
+    this.channel = new TaskChannel(child, () => worker.ref?.());
     const listening = this.listenForLastWords(child, options.onLastWords);
     this.lastWordsPort = listening.port;
     this.exited = new Promise<WorkerExit>((resolve) => {
@@ -122,6 +131,7 @@ export class WorkerHandle {
         // until its IPC channel has been read to the end (bounded).
         void whenDrained(child).then(() => setImmediate(() => setImmediate(() => {
           listening.stop();
+          this.channel.close(new Error('pypool internal error: the worker exited before answering'));
           // tinypool may already have started a replacement inside this instance; stop it.
           this.pool.destroy().catch(() => undefined);
           resolve({ exitCode: code ?? null, signal: signal ?? null, cause: this.lastError, expected: this.terminating });
@@ -135,13 +145,13 @@ export class WorkerHandle {
     if (!listener) return { port: undefined, stop: () => undefined };
     if (child) {
       const onMessage = (message: unknown): void => {
-        if (typeof message === 'object' && message !== null && (message as Partial<LastWords>)[LAST_WORDS_TAG] === true) listener(message as LastWords);
+        if (typeof message === 'object' && message !== null && (message as Partial<LastWords>)[LAST_WORDS_TAG] === true) listener(expandLastWords(message as LastWords));
       };
       child.on('message', onMessage);
       return { port: undefined, stop: () => child.off('message', onMessage) };
     }
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', listener);
+    port1.on('message', (words: LastWords) => listener(expandLastWords(words)));
     port1.unref(); // a listener must never keep the process alive
     return { port: port2, stop: () => port1.close() };
   }
@@ -165,10 +175,28 @@ export class WorkerHandle {
    */
   run(request: WorkerRequest, transferList: readonly Movable[] = []): Promise<WorkerResponse> {
     if (this.isGone) return Promise.reject(new Error('pypool internal error: run() on a stopped worker'));
-    const answer = (transferList.length === 0
-      ? this.pool.run(request)
-      : this.pool.run(request, { transferList: [...transferList] as never })) as Promise<WorkerResponse>;
-    this.started ??= answer.then(() => undefined, () => undefined);
+    // Jobs of many calls may cross in a compact form (lib/internal/compact-message.ts); a single
+    // apply never does, and pays nothing for it.
+    const answer = this.send(request, transferList);
+    return mayCompact(request) ? answer.then(expandResponse) : answer;
+  }
+
+  /** Through the worker's own channel once it is open, else through tinypool (the init message opens it). */
+  private send(request: WorkerRequest, transferList: readonly Movable[]): Promise<WorkerResponse> {
+    const channel = this.channel;
+    if (channel.isOpen) return channel.send(request, transferList);
+    let list: Movable[] | MessagePort[] = [...transferList];
+    let sent = request;
+    if (request.type === 'init') {
+      sent = { ...request, ...channel.initFields } as WorkerRequest;
+      if (channel.workerPort) list = [...transferList, channel.workerPort] as MessagePort[];
+    }
+    const answer = (list.length === 0 ? this.pool.run(sent) : this.pool.run(sent, { transferList: list as never })) as Promise<WorkerResponse>;
+    if (!this.started) {
+      this.started = answer.then(() => undefined, () => undefined);
+      // Registered before the engine's own callbacks: the channel is open when they run.
+      if (request.type === 'init') answer.then(() => channel.markOpen(), () => undefined);
+    }
     return answer;
   }
 

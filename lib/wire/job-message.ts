@@ -10,13 +10,13 @@ import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
 import { decodeThrown } from './decode-thrown.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
-import { asNumbers } from '../worker/numbers.js';
+import { compactList } from '../worker/numbers.js';
 import type { JobRequest, JobResponse } from './protocol.js';
 import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB, type FunctionPolicy } from './sendable.js';
 import { reviveReferences, withReferences, type FunctionRef } from './function-refs.js';
 import { resolveOnMainThread } from './known-exports.js';
 import { describeReference } from '../task-function.js';
-import type { Job, Outcome } from '../engine/engine.js';
+import { callHook, type Job, type Outcome } from '../engine/engine.js';
 
 /** A job ready to send. */
 export interface OutgoingJob {
@@ -81,10 +81,11 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     return undefined;
   };
   let request: JobRequest;
-  // Numbers are always sendable and never transfer() markers: skip the per-item checks.
-  const numbers = job.items && asNumbers(job.items);
+  // Numbers, and one repeated null, undefined, boolean or string, are always sendable and never
+  // transfer() markers: skip the per-item checks. (The worker expands a UniformList: numbers.ts.)
+  const numbers = job.items && compactList(job.items);
   if (numbers) {
-    request = { fnId, items: numbers };
+    request = { fnId, items: numbers as unknown as Float64Array };
   } else if (job.items) {
     const items = mapIfChanged(job.items, (item, i) => prepare(item, i, 0));
     request = { fnId, items };
@@ -119,13 +120,9 @@ function callCount(request: JobRequest): number {
   return (request.items ?? request.calls!).length;
 }
 
-/** Settles a refused job with its outcomes (a throwing listener fails the job instead). */
+/** Settles a refused job with its outcomes (a hook that throws is reported: engine contract, rule 5). */
 export function settleRefused(job: Job, refused: RefusedJob): void {
-  try {
-    job.settle(refused.refused);
-  } catch (error) {
-    job.fail(error);
-  }
+  callHook(() => job.settle(refused.refused));
 }
 
 /** How an error names the call: `square(…)`, or `a task(…)` for an anonymous function. */

@@ -32,6 +32,8 @@ export interface InitRequest {
   readonly modules: readonly string[];
   readonly initializer: FunctionSpec | null;
   readonly initargs: readonly unknown[];
+  /** URL of the user's main module: inline functions' import() and require() resolve from it. */
+  readonly mainModule?: string;
   /**
    * Worker threads only: shared memory where the worker records [batch seq, job index] before
    * each job, so after a crash the engine knows which jobs never started and can requeue them.

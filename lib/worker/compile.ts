@@ -5,6 +5,8 @@
  * @module
  * @internal
  */
+import vm from 'node:vm';
+import { mainModuleUrl } from '../main-module.js';
 import type { FunctionSpec } from '../wire/protocol.js';
 import { builtInByName, builtInName } from '../wire/built-ins.js';
 import type { FunctionRef } from '../wire/function-refs.js';
@@ -29,17 +31,60 @@ function compileInline(spec: FunctionSpec): (...args: unknown[]) => unknown {
   const { source } = spec;
   // Indirect eval compiles in the worker's global scope: the function sees globals only,
   // exactly like a Python function pickled by reference sees its module's globals.
-  const fn: unknown = (0, eval)(`(${source})`);
+  const fn: unknown = DYNAMIC_IMPORT.test(source) ? compileWithImports(source) : (0, eval)(`(${source})`);
   if (typeof fn !== 'function') throw new TypeError('pypool: the task function source did not compile to a function');
   return fn as (...args: unknown[]) => unknown;
 }
 
+/** Source that may call `import()` (a false positive only costs the slower compile below). */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+/**
+ * Compiles in the global scope too, but with `import()` resolving from the user's main module:
+ * an indirect eval's import() resolves from this file, inside pypool's own installation, where
+ * the user's packages are not.
+ */
+function compileWithImports(source: string): unknown {
+  const loader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (!loader) return (0, eval)(`(${source})`);
+  silenceLoaderWarning(loader);
+  return vm.runInThisContext(`(${source})`, { filename: mainModuleUrl(), importModuleDynamically: loader as never });
+}
+
+let loaderWarningSilenced = false;
+
+/**
+ * Node 20 warns, once per thread, at the first import() through this loader option, that the
+ * option is experimental: a warning about pypool's internals, not the user's code. One import()
+ * made here, under a filter, uses up that warning; no other warning is touched.
+ */
+function silenceLoaderWarning(loader: symbol): void {
+  if (loaderWarningSilenced) return;
+  loaderWarningSilenced = true;
+  const { emitWarning } = process;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(typeof warning === 'string' ? warning : warning.message).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    const loading = vm.runInThisContext('import("node:path")', { importModuleDynamically: loader as never }) as Promise<unknown>;
+    loading.catch(() => undefined);
+  } catch {
+    // Nothing to silence then.
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 /** Namespaces of the task modules this worker imported at start-up. */
 const taskModules: Record<string, unknown>[] = [];
+/** Their URLs, to name them in errors. */
+const taskModuleUrls: string[] = [];
 
 /** Imports a task module and remembers it, so its exports can serve as task functions. */
 export async function loadTaskModule(url: string): Promise<void> {
   taskModules.push((await import(url)) as Record<string, unknown>);
+  taskModuleUrls.push(url);
 }
 
 /** The task-module export with this name and exactly this source, if there is one. */
@@ -63,7 +108,21 @@ export function explainMissingVariable(thrown: unknown, compiled: CompiledFuncti
   const match = /^(\S+) is not defined$/.exec(thrown.message);
   if (!match || !compiled.spec.source.includes(match[1]!)) return thrown;
   const name = match[1]!;
-  thrown.message = closureVariableMessage(compiled.spec, name, 'which does not exist in the worker', `Pass "${name}" as an argument`);
+  const fnName = compiled.spec.name || 'anonymous';
+  if (taskModuleUrls.length > 0) {
+    // The pool has its task module(s): advising `module: import.meta.url` would mislead.
+    thrown.message =
+      `Task function ${fnName} reads "${name}", which does not exist in the worker. The worker loaded the task module(s) ` +
+      `${taskModuleUrls.join(', ')}, but none exports a function named ${fnName} with this source, so it was sent as ` +
+      `source code, without the variables of its module. Export it (export function ${fnName}...) from its module, ` +
+      `or pass "${name}" as an argument.`;
+    return thrown;
+  }
+  thrown.message =
+    `Task function ${fnName} reads "${name}", which does not exist in the worker: inline task functions ` +
+    `are sent as source code and cannot use variables of their enclosing scope. Pass "${name}" as an ` +
+    `argument, set it on globalThis in an initializer, or export the function from a task module ` +
+    `(new Pool({ module: import.meta.url })).`;
   return thrown;
 }
 

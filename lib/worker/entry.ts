@@ -12,6 +12,8 @@ import { isMainThread } from 'node:worker_threads';
 import { movableAnswer } from './tinypool-answer.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
+import { setMainModule } from '../main-module.js';
+import { whileImportingTaskModule } from '../main-guard.js';
 import { encodeThrown, maybeEncodingError, referErrorClasses, serializationError } from '../wire/encode-thrown.js';
 import { reviveReferences, withReferences } from '../wire/function-refs.js';
 import {
@@ -26,13 +28,16 @@ import {
 } from './compile.js';
 import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 import { messageStarted, prepareLastWords } from './last-words.js';
-import { asNumbers } from './numbers.js';
+import { compactList, expandList } from './numbers.js';
 import { errorText, findUnsendable } from '../wire/sendable.js';
+import { serveTaskPort } from './task-port.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
-// `require`; give them one so `require('node:fs')` works (docs/task-functions.md).
+// `require`; give them one so `require('node:fs')` works (docs/task-functions.md). It resolves
+// from the user's main module once the init message names it (see initialize).
 const globals = globalThis as Record<string, unknown>;
-globals.require ??= createRequire(`${process.cwd()}/`);
+const startupRequire = createRequire(`${process.cwd()}/`);
+globals.require ??= startupRequire;
 
 const inThread = !isMainThread;
 // Errors of classes a task module exports carry their class by reference (docs/errors.md).
@@ -71,12 +76,18 @@ function afterResponseSent(): Promise<void> {
 }
 
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
+  serveTaskPort(request, handleMessage);
   setWorkerName(request.name);
+  if (request.mainModule) {
+    setMainModule(request.mainModule);
+    if (globals.require === startupRequire) globals.require = createRequire(request.mainModule);
+  }
   progress = request.progress;
   prepareLastWords(request.lastWords);
   let stage: 'modules' | 'initializer' = 'modules';
   try {
-    for (const url of request.modules) await loadTaskModule(url);
+    // Marked, so a pool created by the module's top-level code fails (lib/main-guard.ts).
+    for (const url of request.modules) await whileImportingTaskModule(url, () => loadTaskModule(url));
     stage = 'initializer';
     if (request.initializer) {
       const initializer = compileFunction(request.initializer);
@@ -130,7 +141,9 @@ function undoThenPollution(): boolean {
 /** Runs one job and adds its answer to `answers`; buffers of results marked with transfer() go to `moving`. */
 async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]): Promise<void> {
   const compiled = functions.get(job.fnId);
-  const { items, calls } = job;
+  const { calls } = job;
+  // A map over one repeated value arrives compact (lib/internal/compact-message.ts).
+  const items = job.items && (expandList(job.items) as readonly unknown[] | Float64Array);
   const count = items ? items.length : calls!.length;
   const values: unknown[] = new Array(count);
   let errors: (EncodedThrown | undefined)[] | undefined;
@@ -203,8 +216,9 @@ function revivedArgs(args: readonly unknown[]): unknown[] | string {
  */
 function sealAnswer(values: unknown[], errors: (EncodedThrown | undefined)[] | undefined, moved: Set<number> | undefined, uncertain: boolean): JobResponse {
   if (!errors) {
-    const numbers = asNumbers(values);
-    if (numbers) return { values: numbers };
+    // Expanded again by the main thread's adapter (lib/internal/compact-message.ts).
+    const compact = compactList(values);
+    if (compact) return { values: compact as unknown as unknown[] };
   }
   if ((!uncertain && !errors) || clones(values, errors, moved)) return errors ? { values, errors } : { values };
   const fixed: (EncodedThrown | undefined)[] = errors ?? [];

@@ -8,7 +8,8 @@
 import { expect } from 'chai';
 import { BrokenExecutor, CancelledError, PoolStateError, TimeoutError } from '../../lib/errors.js';
 import type { Executor } from '../../lib/futures/executor.js';
-import { Future, createFuture } from '../../lib/futures/future.js';
+import { Future } from '../../lib/futures/future.js';
+import { createFuture } from '../../lib/futures/future-sinks.js';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, as_completed, wait } from '../../lib/futures/wait.js';
 import { outcome, within } from '../helpers.js';
 import { collect, expectRejection, tick } from './support.js';

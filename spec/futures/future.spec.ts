@@ -2,7 +2,8 @@
 // machine, done callbacks, result()/exception() with timeouts. No executor is involved.
 import { expect } from 'chai';
 import { CancelledError, InvalidStateError, TimeoutError } from '../../lib/errors.js';
-import { Future, createFuture, type FutureState } from '../../lib/futures/future.js';
+import { Future, type FutureState } from '../../lib/futures/future.js';
+import { createFuture, futureState } from '../../lib/futures/future-sinks.js';
 import { outcome, within } from '../helpers.js';
 import { expectRejection } from './support.js';
 
@@ -108,8 +109,8 @@ describe('futures: Future (CPython FutureTests)', () => {
 
     it('runs a callback at once on an already successful, failed or cancelled future', () => {
       const seen: string[] = [];
-      successful().add_done_callback((f) => seen.push(f._state));
-      failed().add_done_callback((f) => seen.push(f._state));
+      successful().add_done_callback((f) => seen.push(futureState(f)));
+      failed().add_done_callback((f) => seen.push(futureState(f)));
       const c = new Future();
       expect(c.cancel()).to.equal(true);
       c.add_done_callback((f) => seen.push(String(f.cancelled())));
@@ -148,14 +149,14 @@ describe('futures: Future (CPython FutureTests)', () => {
     for (const [state, expected, after] of cases) {
       const f = createFuture(state);
       expect(f.cancel(), state).to.equal(expected);
-      expect(f._state).to.equal(after);
+      expect(futureState(f)).to.equal(after);
     }
     const f5 = failed();
     expect(f5.cancel()).to.equal(false);
-    expect(f5._state).to.equal('FINISHED');
+    expect(futureState(f5)).to.equal('FINISHED');
     const f6 = successful();
     expect(f6.cancel()).to.equal(false);
-    expect(f6._state).to.equal('FINISHED');
+    expect(futureState(f6)).to.equal('FINISHED');
   });
 
   it('cancelled(), done() and running() follow the state', () => {
@@ -247,7 +248,7 @@ describe('futures: Future (CPython FutureTests)', () => {
       const c = new Future();
       c.cancel();
       expect(c.setRunningOrNotifyCancel()).to.equal(false);
-      expect(c._state).to.equal('CANCELLED_AND_NOTIFIED');
+      expect(futureState(c)).to.equal('CANCELLED_AND_NOTIFIED');
       expect(c.cancelled()).to.equal(true);
     });
 

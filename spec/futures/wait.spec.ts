@@ -3,7 +3,8 @@
 // future cancelled by cancel() wakes waiters at once (CPython gh-109934 is not reproduced).
 import { expect } from 'chai';
 import { TimeoutError } from '../../lib/errors.js';
-import { Future, createFuture } from '../../lib/futures/future.js';
+import { Future } from '../../lib/futures/future.js';
+import { createFuture } from '../../lib/futures/future-sinks.js';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, as_completed, asCompleted, wait } from '../../lib/futures/wait.js';
 import { within } from '../helpers.js';
 import { collect, expectRejection, tick } from './support.js';

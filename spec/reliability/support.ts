@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from '../../lib/index.js';
-import type { Engine, Job, Outcome } from '../../lib/engine/engine.js';
+import type { Engine, FailureKind, Job, Outcome } from '../../lib/engine/engine.js';
 import { within } from '../helpers.js';
 
 export { within, outcome, RUNTIMES } from '../helpers.js';
@@ -88,7 +88,7 @@ export class JobLedger {
     const submit = engine.submit.bind(engine);
     engine.submit = (job: Job): void => {
       const index = this.counts.push(0) - 1;
-      const mutable = job as { settle: (o: Outcome[]) => void; settleValues?: (v: ArrayLike<unknown>) => void; fail: (e: unknown) => void };
+      const mutable = job as { settle: (o: Outcome[]) => void; settleValues?: (v: ArrayLike<unknown>) => void; fail: (e: unknown, kind: FailureKind) => void };
       const settle = mutable.settle;
       const settleValues = mutable.settleValues;
       const fail = mutable.fail;
@@ -103,9 +103,9 @@ export class JobLedger {
         this.counts[index]!++;
         settle.call(job, outcomes);
       };
-      mutable.fail = (error: unknown) => {
+      mutable.fail = (error: unknown, kind: FailureKind) => {
         this.counts[index]!++;
-        fail.call(job, error);
+        fail.call(job, error, kind);
       };
       submit(job);
     };

@@ -1,0 +1,142 @@
+/**
+ * Remote pool vs raw BullMQ, over loopback with two worker processes each (2 workers × 2
+ * jobs at once). Starts its own redis-server. Prints a markdown table.
+ *
+ * Run: npm run build && node build/bench/remote.js
+ *
+ * Rows: map over 1,000,000 ints at chunksize 1,000 and 10,000, and the apply round trip
+ * (sequential). "raw BullMQ" adds the same chunks by hand (addBulk, JSON data, results from
+ * QueueEvents, removeOnComplete) to a plain BullMQ Worker that squares them in its processor.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Pool } from '../lib/index.js';
+import { square } from './remote-tasks.js';
+
+const N = 1_000_000;
+const APPLY_CALLS = 300;
+const RUNS = 3;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(command: string, args: string[], ready: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before it was ready: ${out}`)));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes(ready)) resolve(child);
+    });
+  });
+}
+
+/** Raw BullMQ by hand: add the chunks, collect results from QueueEvents. */
+class Raw {
+  private readonly waiting = new Map<string, (value: number[]) => void>();
+  private next = 0;
+  private constructor(
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly connections: Redis[],
+  ) {
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const resolve = this.waiting.get(jobId);
+      if (!resolve) return;
+      this.waiting.delete(jobId);
+      resolve((typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as number[]);
+    });
+  }
+
+  static async open(url: string, name: string): Promise<Raw> {
+    const a = new Redis(url, { maxRetriesPerRequest: null });
+    const b = new Redis(url, { maxRetriesPerRequest: null });
+    const raw = new Raw(new Queue(name, { connection: a }), new QueueEvents(name, { connection: b }), [a, b]);
+    await raw.events.waitUntilReady();
+    return raw;
+  }
+
+  async run(chunks: number[][]): Promise<number[][]> {
+    const ids = chunks.map(() => `r${++this.next}`);
+    const results = ids.map((id) => new Promise<number[]>((resolve) => this.waiting.set(id, resolve)));
+    await this.queue.addBulk(chunks.map((items, i) => ({ name: 'square', data: { items }, opts: { jobId: ids[i], removeOnComplete: true } })));
+    return Promise.all(results);
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+    for (const c of this.connections) c.disconnect();
+  }
+}
+
+async function best(run: () => Promise<void>): Promise<number> {
+  let fastest = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await run();
+    fastest = Math.min(fastest, performance.now() - t);
+  }
+  return fastest;
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  try {
+    children.push(await start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], 'Ready to accept connections'));
+    const bin = fileURLToPath(new URL('../bin/pypool-worker.js', import.meta.url));
+    const tasks = fileURLToPath(new URL('./remote-tasks.js', import.meta.url));
+    const rawWorker = fileURLToPath(new URL('./remote-raw-worker.js', import.meta.url));
+    for (let i = 0; i < 2; i++) {
+      children.push(await start(process.execPath, [bin, '--redis', url, '--queue', 'bench-pypool', '--module', tasks, '--processes', '2', '--quiet'], 'serving queue'));
+      children.push(await start(process.execPath, [rawWorker, url, 'bench-raw', '2'], 'serving queue'));
+    }
+    const pool = new Pool({ processes: 4, module: tasks, remote: { redis: url, queue: 'bench-pypool' } });
+    const raw = await Raw.open(url, 'bench-raw');
+    const xs = Array.from({ length: N }, (_, i) => i);
+    const rows: string[] = [];
+    await pool.map(square, xs.slice(0, 10_000), 1000); // warm-up: connections, worker start-up
+    await raw.run([xs.slice(0, 1000)]);
+    for (const chunksize of [1000, 10_000]) {
+      const chunks: number[][] = [];
+      for (let i = 0; i < N; i += chunksize) chunks.push(xs.slice(i, i + chunksize));
+      const ours = await best(async () => void (await pool.map(square, xs, chunksize)));
+      const theirs = await best(async () => void (await raw.run(chunks)));
+      rows.push(row(`map 1,000,000 ints, chunksize ${chunksize.toLocaleString('en')}`, `${((N / ours) * 1000 / 1e6).toFixed(2)} M items/s`, `${((N / theirs) * 1000 / 1e6).toFixed(2)} M items/s`, ours / theirs));
+    }
+    const ours = await best(async () => {
+      for (let i = 0; i < APPLY_CALLS; i++) await pool.apply(square, [i]);
+    });
+    const theirs = await best(async () => {
+      for (let i = 0; i < APPLY_CALLS; i++) await raw.run([[i]]);
+    });
+    rows.push(row('apply round trip (sequential)', `${((ours / APPLY_CALLS) * 1000).toFixed(0)} µs`, `${((theirs / APPLY_CALLS) * 1000).toFixed(0)} µs`, ours / theirs));
+    pool.close();
+    await pool.join();
+    await raw.close();
+    console.log('| remote, loopback, 2 workers × 2 | pypool remote Pool | raw BullMQ | pypool / raw (time) |');
+    console.log('|---|---|---|---|');
+    for (const line of rows) console.log(line);
+  } finally {
+    for (const child of children.reverse()) child.kill(child === children.at(-1) ? 'SIGKILL' : 'SIGTERM');
+  }
+}
+
+function row(name: string, ours: string, theirs: string, ratio: number): string {
+  return `| ${name} | ${ours} | ${theirs} | ${ratio.toFixed(2)}x |`;
+}
+
+await main();

@@ -1,0 +1,93 @@
+/**
+ * The worker engine's view of one worker (`Slot`) and of one message (`Batch`), and its pacing:
+ * how many messages each worker holds and how many jobs go in one message, from measured job
+ * times.
+ *
+ * @module
+ * @internal
+ */
+import type { SerializationError } from '../errors.js';
+import type { WorkerHandle } from '../internal/tinypool-worker.js';
+import type { Job } from './engine.js';
+
+/**
+ * Messages in flight per worker: one running, one waiting so the worker never idles between
+ * short jobs. Long jobs (see LONG_JOB_MS) go one at a time, so at the end of a run no job waits
+ * behind a long one on a busy worker while another worker is idle; the gap between two long
+ * jobs (one round trip, ~0.1 ms) is then negligible.
+ */
+export const MAX_IN_FLIGHT = 2;
+/** Jobs measured longer than this (ms of worker time) go one message at a time per worker. */
+const LONG_JOB_MS = 20;
+/** A batch of short jobs should take about this long, so message costs are amortised. */
+const TARGET_BATCH_MS = 2;
+const DEFAULT_MAX_BATCH = 256;
+/** Jobs sent together in one message to one worker. */
+export interface Batch {
+  /** Sequence number of the message on its worker, from 1. */
+  readonly seq: number;
+  readonly jobs: readonly Job[];
+  /** Per job: calls whose arguments could not be sent, with the error each gets. */
+  readonly unsendable: readonly (Map<number, SerializationError> | undefined)[];
+  readonly fnIds: readonly number[];
+  /** Jobs 0..settled-1 are settled already (from the worker's last words). */
+  settled: number;
+}
+
+/** The engine's view of one worker. */
+export interface Slot {
+  readonly handle: WorkerHandle;
+  readonly name: string;
+  readonly inFlight: Set<Batch>;
+  /** Function ids this worker has confirmed it knows. */
+  readonly knownFns: Set<number>;
+  /** Jobs sent to this worker over its life (maxtasksperchild counts these). */
+  assigned: number;
+  retiring: boolean;
+  /** Set when the worker's initializer finished; a worker that dies before that breaks the pool. */
+  initialized: boolean;
+  /** Sequence number of the last message sent. */
+  lastSeq: number;
+  /** Threads only: where the worker is, [batch seq, job index] (see crash-triage.ts). */
+  readonly progress: Int32Array | undefined;
+  /** Where a dying worker said it was, [batch seq, job index] (see lib/worker/last-words.ts). */
+  lastWords: readonly [number, number] | undefined;
+  /** The uncaught error the worker said it dies of (see onLastWords). */
+  deathCause: unknown;
+}
+
+/** Decides messages in flight and batch sizes from the measured time per job. */
+export class Pacing {
+  private readonly maxBatch: number;
+  /** Mean time a worker spends on one job, from recent batches (ms). Undefined until measured. */
+  private msPerJob: number | undefined;
+
+  constructor(
+    maxBatch: number | undefined,
+    private readonly maxtasksperchild: number | undefined,
+  ) {
+    this.maxBatch = maxBatch ?? DEFAULT_MAX_BATCH;
+  }
+
+  /** Messages a worker may hold: one at a time once jobs are long. */
+  inFlightLimit(): number {
+    return this.msPerJob !== undefined && this.msPerJob > LONG_JOB_MS ? 1 : MAX_IN_FLIGHT;
+  }
+
+  /** How many queued jobs to send in one message: more when jobs are short, fair when long. */
+  batchSize(queued: number, workers: number, assigned: number): number {
+    if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
+    const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
+    const fairShare = Math.ceil(queued / (workers * MAX_IN_FLIGHT));
+    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
+    const limit = this.maxtasksperchild;
+    if (limit !== undefined) size = Math.min(size, limit - assigned);
+    return size;
+  }
+
+  /** Records how long a message of `jobCount` jobs took in its worker. */
+  measure(elapsedMs: number, jobCount: number): void {
+    const sample = elapsedMs / jobCount;
+    this.msPerJob = this.msPerJob === undefined ? sample : this.msPerJob * 0.7 + sample * 0.3;
+  }
+}

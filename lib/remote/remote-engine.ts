@@ -1,0 +1,531 @@
+/**
+ * The remote engine: runs jobs on `pypool-worker` processes through a BullMQ queue on Redis.
+ * It implements the same Engine interface as the local engines (lib/engine/engine.ts), so
+ * every front-end works unchanged; this file is the only coupling between the two.
+ *
+ * - At most `window` jobs of the pool sit in Redis; the rest wait in the local queue, where
+ *   `cancel` removes them and `terminate` fails them without a round trip (imap back-pressure).
+ * - Results are read from the jobs' own hashes in Redis, never taken from events alone:
+ *   QueueEvents only says "look at job X now"; a reconciler reads every pending job's state
+ *   periodically and after each reconnection, so a lost or trimmed event delays a result by
+ *   at most one interval, and a job that vanished (Redis restarted without persistence)
+ *   fails with a clear error instead of hanging.
+ * - A running job whose lock has expired lost its worker (killed, or its event loop blocked
+ *   past the lock): it is removed from Redis and fails with WorkerLostError naming the
+ *   worker's host:pid (at-most-once), or is sent again (at-least-once).
+ * - Settled jobs are removed from Redis.
+ *
+ * @module
+ * @internal
+ */
+import { randomBytes } from 'node:crypto';
+import type { Queue, QueueEvents } from 'bullmq';
+import type { Redis as RedisClient } from 'ioredis';
+import { WorkerLostError } from '../errors.js';
+import { callHook, refuse, type Engine, type EngineState, type Job, type Outcome, type TaskFunction, type WorkerExitInfo } from '../engine/engine.js';
+import { CoalescedMicrotask, JobQueue } from '../engine/job-queue.js';
+import { decodeThrown } from '../wire/decode-thrown.js';
+import { poolNotRunning, requireFunction } from '../validate.js';
+import { errorText } from '../wire/sendable.js';
+import { decodePayload, encodePayload } from './codec.js';
+import { RemoteJobError, RemoteVersionError } from './errors.js';
+import { connect, loadRemoteLibraries, type RemoteLibraries } from './load.js';
+import type { ResolvedRemoteOptions } from './options.js';
+import { REMOTE_PROTOCOL, type AnswerPayload, type JobPayload, type Refusal, type RemoteAnswer, type RemoteJobData } from './protocol.js';
+import { TaskRefs } from './task-ref.js';
+
+/**
+ * Reported with the `noWorkers` event: jobs are waiting in Redis and no worker is connected.
+ *
+ * Python equivalent: none (a `multiprocessing` pool always has its own workers).
+ * @example
+ * ```ts
+ * pool.on('noWorkers', (info: NoWorkersInfo) => console.warn('no pypool-worker is connected', info));
+ * ```
+ */
+export interface NoWorkersInfo {
+  /** The queue nobody serves. */
+  readonly queue: string;
+  /** Jobs of this pool waiting in Redis. */
+  readonly pending: number;
+}
+
+/** What the remote engine needs. */
+export interface RemoteEngineOptions {
+  /** Nominal parallelism, used by the front-ends for default chunk sizes. */
+  readonly processes: number;
+  readonly modules: readonly string[];
+  readonly remote: ResolvedRemoteOptions;
+  /** Called when jobs wait and no worker serves the queue (once, until one does again). */
+  readonly onNoWorkers?: (info: NoWorkersInfo) => void;
+}
+
+/** A job of this pool in Redis. */
+interface Pending {
+  readonly job: Job;
+  /** False until BullMQ confirmed the add. */
+  added: boolean;
+  /** Asked to be read before the add was confirmed: read once it is. */
+  wanted?: boolean;
+  /** Attempts made so far (at-least-once delivery sends a lost job again). */
+  readonly attempt: number;
+}
+
+/** Fields of a BullMQ job hash the reconciler reads. */
+const FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'pb', 'processedOn'] as const;
+/** How often (at most) the reconciler asks Redis whether any worker serves the queue. */
+const WORKER_CHECK_MS = 2000;
+/** Seconds after which BullMQ may drop a finished job nobody removed (see pump). */
+const BACKSTOP_AGE_S = 3600;
+/** Jobs read per pipeline. */
+const READ_BATCH = 500;
+
+/** Runs jobs on remote workers. See the module comment. */
+export class RemoteEngine implements Engine {
+  readonly size: number;
+  private engineState: EngineState = 'running';
+  private readonly options: ResolvedRemoteOptions;
+  private readonly refs: TaskRefs;
+  private readonly queue = new JobQueue();
+  private readonly pending = new Map<string, Pending>();
+  private readonly attempts = new WeakMap<Job, number>();
+  private readonly exitListeners: ((info: WorkerExitInfo) => void)[] = [];
+  private readonly onNoWorkers: ((info: NoWorkersInfo) => void) | undefined;
+  private readonly producerId = randomBytes(6).toString('hex');
+  private nextId = 1;
+  private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
+  /** Job ids an event or a timer asked to look at. */
+  private readonly toCheck = new Set<string>();
+  private checkScheduled = false;
+  private reading = false;
+  private connection: { libs: RemoteLibraries; redis: RedisClient; eventsRedis: RedisClient; bull: Queue; events: QueueEvents } | undefined;
+  private readonly ready: Promise<void>;
+  private connectError: unknown;
+  private timer: NodeJS.Timeout | undefined;
+  /** Last time Redis answered (ms); pending results fail after connectionTimeout without an answer. */
+  private lastContact = Date.now();
+  private lastWorkerCheck = 0;
+  private noWorkersReported = false;
+  private shutdown: Promise<void> | undefined;
+  /** Set while terminate() removes jobs from Redis: the connection must stay open until then. */
+  private removing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: RemoteEngineOptions) {
+    this.size = options.processes;
+    this.options = options.remote;
+    this.onNoWorkers = options.onNoWorkers;
+    this.refs = new TaskRefs(options.modules);
+    this.ready = this.start();
+  }
+
+  get state(): EngineState {
+    return this.engineState;
+  }
+
+  /** Running, or closed while jobs are still unsettled (rule 4 of lib/engine/engine.ts). */
+  get accepting(): boolean {
+    return this.engineState === 'running' || (this.engineState === 'closed' && this.busy());
+  }
+
+  on(_event: 'workerExit', listener: (info: WorkerExitInfo) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  checkFunction(fn: TaskFunction): void {
+    this.refs.refOf(requireFunction(fn, 'the task function'));
+  }
+
+  /** `host:pid` of every worker connected to the queue (BullMQ's worker list). */
+  async workers(): Promise<string[]> {
+    await this.ready;
+    if (!this.connection) throw this.connectError;
+    const workers = await this.connection.bull.getWorkers();
+    return workers.map((w) => String((w as { rawname?: string; name?: string }).rawname ?? w.name ?? '')).map((name) => name.replace(/^.*?:w:/, ''));
+  }
+
+  submit(job: Job): void {
+    if (!this.accepting) {
+      refuse(job, poolNotRunning(), 'refused');
+      return;
+    }
+    if (this.connectError !== undefined) {
+      refuse(job, this.connectError, 'broken');
+      return;
+    }
+    this.queue.push(job);
+    this.pumpSoon.schedule();
+  }
+
+  cancel(job: Job): boolean {
+    return this.queue.cancel(job);
+  }
+
+  close(): void {
+    if (this.engineState !== 'running') return;
+    this.engineState = 'closed';
+    this.stopIfDone();
+  }
+
+  async join(): Promise<void> {
+    while (!this.shutdown) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.shutdown;
+  }
+
+  async terminate(reason: unknown): Promise<void> {
+    if (this.engineState === 'terminated') return this.join();
+    this.engineState = 'terminated';
+    const ids = [...this.pending.keys()];
+    this.removing = true;
+    this.failEverything(reason);
+    // Best effort, bounded: jobs still waiting in Redis must not run after terminate().
+    if (this.connection && ids.length > 0) {
+      const bull = this.connection.bull;
+      await withTimeout(Promise.allSettled(ids.map((id) => bull.remove(id))), 1000);
+    }
+    this.removing = false;
+    this.stopIfDone();
+    await this.join();
+  }
+
+  // ---- connection ------------------------------------------------------------------------
+
+  private async start(): Promise<void> {
+    try {
+      const libs = await loadRemoteLibraries();
+      if (this.engineState === 'terminated' && !this.busy()) return;
+      const redis = connect(libs, this.options.redis);
+      const eventsRedis = connect(libs, this.options.redis);
+      // Errors are retried by ioredis; without a listener they would be printed as unhandled.
+      redis.on('error', () => {});
+      eventsRedis.on('error', () => {});
+      const bull = new libs.bullmq.Queue(this.options.queue, { connection: redis, prefix: this.options.prefix });
+      bull.on('error', () => {});
+      const events = new libs.bullmq.QueueEvents(this.options.queue, { connection: eventsRedis, prefix: this.options.prefix, autorun: true });
+      events.on('error', () => {});
+      // A completion event carries the answer: settle from it at once (one round trip less).
+      // Other events only say which job to read; the reconciler reads the rest.
+      events.on('completed', ({ jobId, returnvalue }) => {
+        if (!this.pending.has(jobId)) return;
+        const text: unknown = typeof returnvalue === 'string' ? returnvalue : JSON.stringify(returnvalue);
+        if (typeof text === 'string' && text.startsWith('{')) this.settle(jobId, (job) => this.settleAnswer(job, text), true);
+        else this.check([jobId]);
+      });
+      events.on('failed', ({ jobId }) => {
+        if (this.pending.has(jobId)) this.check([jobId]);
+      });
+      // After a reconnection (Redis restarted, network back), events may have been missed.
+      redis.on('ready', () => this.check(this.pending.keys()));
+      this.connection = { libs, redis, eventsRedis, bull, events };
+      this.timer = setInterval(() => this.tick(), this.options.reconcileMs);
+      this.timer.unref();
+      this.pumpSoon.schedule();
+    } catch (error) {
+      this.connectError = error;
+      this.failEverything(error);
+      this.stopIfDone();
+    }
+  }
+
+  private busy(): boolean {
+    return this.queue.size > 0 || this.pending.size > 0;
+  }
+
+  /** Once closed (or terminated) and nothing is left: disconnect, then wake join(). */
+  private stopIfDone(): void {
+    if (this.engineState === 'running' || this.busy() || this.shutdown || this.removing) return;
+    this.shutdown = this.disconnect();
+    void this.shutdown.then(() => this.wake());
+  }
+
+  private wake(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.ready;
+    if (this.timer) clearInterval(this.timer);
+    const connection = this.connection;
+    if (!connection) return;
+    await withTimeout(Promise.allSettled([connection.events.close(), connection.bull.close()]), 2000);
+    connection.redis.disconnect();
+    connection.eventsRedis.disconnect();
+  }
+
+  // ---- dispatch --------------------------------------------------------------------------
+
+  private pump(): void {
+    const connection = this.connection;
+    if (!connection || this.engineState === 'terminated') return;
+    const adds: { name: string; data: RemoteJobData; opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } }[] = [];
+    while (this.queue.size > 0 && this.pending.size < this.options.window) {
+      const job = this.queue.shift()!;
+      const data = this.encodeJob(job);
+      if (!data) continue;
+      const id = `${this.producerId}-${this.nextId++}`;
+      this.pending.set(id, { job, added: false, attempt: this.attempts.get(job) ?? 1 });
+      // The pool removes each job once settled; the age limit is a backstop for jobs nobody
+      // reads any more (running when terminate() was called, or their producer died).
+      adds.push({ name: data.task.name, data, opts: { jobId: id, attempts: 1, removeOnComplete: { age: BACKSTOP_AGE_S }, removeOnFail: { age: BACKSTOP_AGE_S } } });
+      job.onStart?.();
+    }
+    if (adds.length === 0) {
+      // Every job taken failed here (inline function, too large): the pool may be done.
+      this.stopWhenIdle();
+      return;
+    }
+    connection.bull.addBulk(adds).then(
+      () => {
+        this.lastContact = Date.now();
+        const early: string[] = [];
+        for (const { opts } of adds) {
+          const pending = this.pending.get(opts.jobId);
+          if (!pending) continue;
+          pending.added = true;
+          if (pending.wanted) early.push(opts.jobId);
+        }
+        // An event may have come before the add was confirmed: read those jobs now.
+        if (early.length > 0) this.check(early);
+      },
+      (error: unknown) => {
+        for (const { opts } of adds) this.settle(opts.jobId, (job) => job.fail(new RemoteJobError(`Cannot add the job to the Redis queue '${this.options.queue}': ${errorText(error)}`, { cause: error }), 'worker-lost'));
+      },
+    );
+  }
+
+  /** The job's data, or undefined after failing the job (inline function, unsendable or too large). */
+  private encodeJob(job: Job): RemoteJobData | undefined {
+    try {
+      const task = this.refs.refOf(job.fn);
+      const payload: JobPayload = job.items ? { items: job.items } : { calls: job.calls };
+      return { v: REMOTE_PROTOCOL, task, payload: encodePayload(payload, `the arguments of ${task.name}(…)`, this.options.maxPayloadBytes) };
+    } catch (error) {
+      job.fail(error, 'unsendable');
+      return undefined;
+    }
+  }
+
+  // ---- results ---------------------------------------------------------------------------
+
+  /** Reads the state of these jobs soon (coalesced into one pipeline). */
+  private check(ids: Iterable<string>): void {
+    for (const id of ids) this.toCheck.add(id);
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    setImmediate(() => {
+      this.checkScheduled = false;
+      void this.read();
+    });
+  }
+
+  private tick(): void {
+    if (this.pending.size === 0) return;
+    if (Date.now() - this.lastContact > this.options.connectionTimeoutMs) {
+      const error = new RemoteJobError(`Redis at ${redactUrl(this.options.redis)} has not answered for ${Math.round(this.options.connectionTimeoutMs / 1000)} s; the results of the jobs sent to it are unknown`);
+      this.lastContact = Date.now();
+      for (const id of [...this.pending.keys()]) this.settle(id, (job) => job.fail(error, 'worker-lost'));
+      this.pumpSoon.schedule();
+      return;
+    }
+    this.check(this.pending.keys());
+    if (Date.now() - this.lastWorkerCheck >= WORKER_CHECK_MS) {
+      this.lastWorkerCheck = Date.now();
+      void this.checkWorkers();
+    }
+  }
+
+  private async checkWorkers(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.onNoWorkers) return;
+    try {
+      const count = await connection.bull.getWorkersCount();
+      if (count > 0) this.noWorkersReported = false;
+      else if (!this.noWorkersReported && this.pending.size > 0) {
+        this.noWorkersReported = true;
+        this.onNoWorkers({ queue: this.options.queue, pending: this.pending.size });
+      }
+    } catch {
+      // Unreachable Redis is reported by the connection timeout.
+    }
+  }
+
+  private async read(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.reading) {
+      if (this.reading && this.toCheck.size > 0) setTimeout(() => this.check([]), 20).unref();
+      return;
+    }
+    this.reading = true;
+    try {
+      while (this.toCheck.size > 0) {
+        const ids = [...this.toCheck].filter((id) => this.pending.get(id)?.added).slice(0, READ_BATCH);
+        for (const id of ids) this.toCheck.delete(id);
+        for (const id of [...this.toCheck]) {
+          const pending = this.pending.get(id);
+          if (pending && !pending.added) pending.wanted = true;
+          if (!pending?.added) this.toCheck.delete(id);
+        }
+        if (ids.length === 0) break;
+        const base = `${this.options.prefix}:${this.options.queue}:`;
+        const pipeline = connection.redis.pipeline();
+        for (const id of ids) pipeline.hmget(base + id, ...FIELDS).exists(base + id).exists(`${base + id}:lock`);
+        const replies = await pipeline.exec();
+        this.lastContact = Date.now();
+        if (!replies) break;
+        ids.forEach((id, i) => {
+          const fields = replies[3 * i]?.[1] as (string | null)[] | undefined;
+          const exists = replies[3 * i + 1]?.[1] === 1;
+          const locked = replies[3 * i + 2]?.[1] === 1;
+          if (fields) this.reconcile(id, fields, exists, locked);
+        });
+      }
+    } catch {
+      // Redis unreachable: the next tick tries again; the connection timeout bounds the wait.
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private reconcile(id: string, fields: (string | null)[], exists: boolean, locked: boolean): void {
+    const [returnvalue, failedReason, finishedOn, processedBy, processedOn] = fields;
+    if (!exists) {
+      this.settle(id, (job) =>
+        job.fail(new RemoteJobError(`Job ${id} is no longer in Redis (Redis restarted without persistence, or its data was flushed or evicted); it may or may not have run`), 'worker-lost'),
+      );
+    } else if (finishedOn && returnvalue !== null && returnvalue !== undefined) {
+      this.settle(id, (job) => this.settleAnswer(job, returnvalue), true);
+    } else if (finishedOn) {
+      if (/stalled/i.test(failedReason ?? '')) this.workerLost(id, processedBy, 'stopped renewing the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
+      else this.settle(id, (job) => job.fail(new RemoteJobError(`The remote job failed: ${failedReason ?? 'no reason given'}`), 'worker-lost'), true);
+    } else if (processedOn && !locked) {
+      this.workerLost(id, processedBy, 'lost the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
+    }
+  }
+
+  private workerLost(id: string, processedBy: string | null, what: string): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    const worker = processedBy ?? 'an unknown worker';
+    this.remove(id);
+    if (this.options.delivery === 'at-least-once' && pending.attempt <= this.options.retries && this.engineState !== 'terminated') {
+      // Sent again under a new id: a late answer of this attempt is ignored.
+      this.pending.delete(id);
+      this.attempts.set(pending.job, pending.attempt + 1);
+      this.queue.pushFront(pending.job);
+      this.pumpSoon.schedule();
+      return;
+    }
+    const [host, pid] = splitWorker(worker);
+    const cause = new Error(`remote worker ${worker} ${what}`);
+    const error = Object.assign(new WorkerLostError(null, null, { cause }), { host, pid });
+    this.settle(id, (job) => job.fail(error, 'worker-lost'));
+    for (const listener of this.exitListeners) {
+      try {
+        listener({ workerName: worker, exitCode: null, signal: null, lostJobs: 1 });
+      } catch (listenerError) {
+        void Promise.reject(listenerError);
+      }
+    }
+  }
+
+  private settleAnswer(job: Job, text: string): void {
+    let answer: RemoteAnswer;
+    try {
+      answer = JSON.parse(text) as RemoteAnswer;
+    } catch (error) {
+      job.fail(new RemoteJobError(`The remote job's answer is not pypool's: ${errorText(error)}`), 'worker-lost');
+      return;
+    }
+    if (answer.refused) {
+      job.fail(refusalError(answer.refused, answer.by), 'worker-lost');
+      return;
+    }
+    let payload: AnswerPayload;
+    try {
+      payload = decodePayload<AnswerPayload>(answer.payload ?? '');
+    } catch (error) {
+      job.fail(new RemoteJobError(`Cannot decode the answer of worker ${answer.by}: ${errorText(error)}`), 'worker-lost');
+      return;
+    }
+    const { values, errors } = payload;
+    if (!errors && job.settleValues) {
+      job.settleValues(values);
+      return;
+    }
+    const outcomes: Outcome[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const encoded = errors?.[i];
+      outcomes[i] = encoded ? { ok: false, error: decodeThrown(encoded) } : { ok: true, value: values[i] };
+    }
+    job.settle(outcomes);
+  }
+
+  /** Settles a pending job once (a listener that throws does not stop the engine). */
+  private settle(id: string, how: (job: Job) => void, remove = false): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    if (remove) this.remove(id);
+    // Rule 5 of lib/engine/engine.ts: a hook that throws is reported, the job counts as settled.
+    callHook(() => how(pending.job));
+    this.afterSettle();
+  }
+
+  private afterSettle(): void {
+    this.pumpSoon.schedule();
+    this.stopWhenIdle();
+  }
+
+  private stopWhenIdle(): void {
+    if (!this.busy()) {
+      this.stopIfDone();
+      this.wake();
+    }
+  }
+
+  /** Removes a job from Redis, best effort (a locked job is removed by its worker's completion). */
+  private remove(id: string): void {
+    void this.connection?.bull.remove(id).catch(() => {});
+  }
+
+  private failEverything(reason: unknown): void {
+    for (const job of this.queue.drain()) job.fail(reason, 'terminated');
+    for (const id of [...this.pending.keys()]) this.settle(id, (job) => job.fail(reason, 'terminated'));
+  }
+}
+
+/** The error a worker's refusal stands for. */
+function refusalError(refusal: Refusal, by: string): Error {
+  const message = `${refusal.message} (worker ${by})`;
+  const cause = refusal.cause ? decodeThrown(refusal.cause) : undefined;
+  switch (refusal.kind) {
+    case 'version':
+      return new RemoteVersionError(message);
+    case 'unknown-task':
+      return new TypeError(message);
+    case 'worker-lost': {
+      const [host, pid] = splitWorker(by);
+      return Object.assign(new WorkerLostError(null, null, { cause: cause ?? new Error(message) }), { host, pid });
+    }
+    default:
+      return new RemoteJobError(message, cause === undefined ? undefined : { cause });
+  }
+}
+
+function splitWorker(worker: string): [string, number | null] {
+  const at = worker.lastIndexOf(':');
+  const pid = Number(worker.slice(at + 1));
+  return at > 0 && Number.isInteger(pid) ? [worker.slice(0, at), pid] : [worker, null];
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
