@@ -436,6 +436,32 @@ const examples = {
       ...range(20).map((i) => once(String(i * i))),
     ],
   },
+
+  'function-arguments': {
+    checks: (() => {
+      const line = (op, a, b, r) => new RegExp(`^\\t PoolWorker-[1-4] says that ${op}\\(${a}, ${b}\\) = ${r}$`);
+      const results = [0, 1, 2, 3].map((i) => line('mul', i, 7, i * 7)).concat([0, 1, 2, 3].map((i) => line('plus', i, 8, i + 8)));
+      return [
+        exactly([
+          'Ordered results using pool.apply_async():', ...results, '',
+          'Ordered results using pool.imap():', ...results, '',
+          'SerializationError: Cannot send the arguments of calculate(…) to a worker: argument 0 is a function (anonymous)',
+        ]),
+      ];
+    })(),
+  },
+
+  'custom-error-class': {
+    checks: [
+      exactly([
+        'valid age: 30',
+        "caught ValidationError on field 'age': age must be >= 0, got -1",
+        'isinstance(e, ValidationError): True',
+        'remote traceback attached: RemoteTraceback',
+        'valid age: 42',
+      ]),
+    ],
+  },
 };
 
 // ---------------------------------------------------------------------------------------

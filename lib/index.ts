@@ -34,6 +34,7 @@ export {
 } from './errors.js';
 export { current_process, currentProcess, cpu_count, cpuCount, type ProcessInfo } from './process-info.js';
 export { transfer, type Transferable } from './transfer.js';
+export { registerExports } from './wire/known-exports.js';
 export { current_thread, currentThread, type ThreadInfo } from './thread-info.js';
 export type { Runtime } from './engine/worker-engine-options.js';
 export type { WorkerExitInfo, TaskFunction } from './engine/engine.js';

@@ -11,8 +11,12 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import type { TaskFunction } from './engine/engine.js';
-import type { FunctionSpec } from './worker/protocol.js';
+import type { FunctionSpec } from './wire/protocol.js';
 import { formatValue } from './validate.js';
+import { capturedGlobals } from './captured-names.js';
+import { builtInName } from './wire/built-ins.js';
+import type { FunctionRef } from './wire/function-refs.js';
+import { rememberReference } from './wire/known-exports.js';
 
 /** A described function with a process-wide id, used to send its description once per worker. */
 export interface RegisteredFunction {
@@ -39,14 +43,17 @@ const GENERATION_SIZE = 4096;
  */
 const sourceCache = new Map<string, RegisteredFunction>();
 const SOURCE_CACHE_LIMIT = 1000;
-let builtInNames: Map<unknown, string> | undefined;
 
 /** The registered function for this name and source, described by `compile` on a cache miss. */
-function bySource(name: string, source: string, compile: () => string): RegisteredFunction {
+function bySource(name: string, source: string, compile: () => string, captures: () => readonly string[] = () => []): RegisteredFunction {
   const key = `${name}\0${source}`;
   let registered = sourceCache.get(key);
   if (!registered) {
-    registered = { id: nextId++, spec: { source: compile(), name } };
+    // Captured imports are looked for once per source: closures of one source come from one place
+    // in the code, so they read the same scopes (a loop of fresh closures probes once).
+    const compiled = compile();
+    const captured = captures();
+    registered = { id: nextId++, spec: { source: compiled, name, ...(captured.length > 0 ? { captured } : {}) } };
     if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.delete(sourceCache.keys().next().value!);
     sourceCache.set(key, registered);
   }
@@ -102,7 +109,7 @@ function describeUncached(fn: TaskFunction): RegisteredFunction {
     );
   }
   checkResultSendable(fn);
-  return bySource(fn.name, source, () => compilableSource(fn, source));
+  return bySource(fn.name, source, () => compilableSource(fn, source), () => capturedGlobals(fn, source));
 }
 
 /** A generator's result is a generator object, which can never be sent back from a worker. */
@@ -156,21 +163,27 @@ function compiles(expression: string): boolean {
   }
 }
 
-/** Maps well-known built-in functions (Math.sqrt, String, JSON.stringify, ...) to their names. */
-function builtInName(fn: unknown): string | undefined {
-  if (!builtInNames) {
-    builtInNames = new Map();
-    const namespaces: Record<string, unknown> = { Math, JSON, Number, String, Object, Array, Reflect, Atomics, BigInt, Date, Promise };
-    for (const [nsName, ns] of Object.entries(namespaces)) addFunctions(builtInNames, ns as object, `${nsName}.`);
-    addFunctions(builtInNames, globalThis, '');
+/**
+ * How `fn`, found at `path` inside an argument, travels by reference (docs/task-functions.md):
+ * a well-known built-in by name, a named function or class by name and source (the worker uses
+ * its task module's export of that name and source). Returns why not, as a sentence, for a
+ * function that can be no export: anonymous, bound or native.
+ */
+export function describeReference(fn: object, path: string): FunctionRef | string {
+  const builtIn = builtInName(fn);
+  if (builtIn) return { name: builtIn, builtIn: true };
+  const name = (fn as { name?: unknown }).name;
+  const shown = typeof name === 'string' && name !== '' ? name : 'anonymous';
+  const source = Function.prototype.toString.call(fn);
+  const why = NATIVE_SOURCE.test(source) ? 'a bound or native function' : shown === 'anonymous' ? 'an anonymous function' : undefined;
+  if (why) {
+    return (
+      `${path} is a function (${shown}), ${why}, which cannot be sent to or from a worker: functions travel by reference, ` +
+      `as Python pickles them ("Can't pickle <function <lambda>>: attribute lookup failed"); export a named function ` +
+      `from the pool's task module (new Pool({ module: import.meta.url })) and pass that, or a well-known built-in such as Math.max`
+    );
   }
-  return builtInNames.get(fn);
-}
-
-/** Adds the plain function-valued properties of `owner` (getters are skipped: they may warn). */
-function addFunctions(names: Map<unknown, string>, owner: object, prefix: string): void {
-  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(owner))) {
-    const value: unknown = descriptor.value;
-    if (typeof value === 'function' && !names.has(value)) names.set(value, `${prefix}${key}`);
-  }
+  const ref: FunctionRef = { name: shown, source };
+  rememberReference(ref, fn);
+  return ref;
 }

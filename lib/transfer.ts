@@ -7,7 +7,17 @@ import type { MessagePort } from 'node:worker_threads';
 
 const BRAND = Symbol.for('pypool.transfer');
 
-/** What can be moved between threads. */
+/**
+ * What can be moved between threads with {@link transfer}: a buffer, a view on one (its buffer
+ * moves) or a MessagePort.
+ *
+ * Python equivalent: none (pickle always copies); the closest is a `multiprocessing.shared_memory` block.
+ * @example
+ * ```ts
+ * const moved: Transferable = new Uint8Array(1024);
+ * await pool.apply((b: Uint8Array) => b.length, [transfer(moved)]);
+ * ```
+ */
 export type Transferable = ArrayBuffer | ArrayBufferView | MessagePort;
 
 /** @internal What actually moves: an ArrayBuffer (a view moves its buffer) or a port. */

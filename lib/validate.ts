@@ -11,7 +11,7 @@
 import { BrokenProcessPool, BrokenThreadPool, PoolStateError, SerializationError } from './errors.js';
 import type { TaskFunction } from './engine/engine.js';
 import type { Runtime } from './engine/worker-engine-options.js';
-import { findUnsendable } from './worker/sendable.js';
+import { findUnsendable } from './wire/sendable.js';
 
 /**
  * A short description of a value for error messages: `string "abc"`, `number 5`, `an array`,

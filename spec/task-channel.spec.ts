@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { WorkerHandle } from '../lib/internal/tinypool-worker.js';
 import { describeFunction } from '../lib/task-function.js';
-import type { WorkerResponse } from '../lib/worker/protocol.js';
+import type { WorkerResponse } from '../lib/wire/protocol.js';
 import { RUNTIMES, within } from './helpers.js';
 
 const double = (x: number): number => x * 2;

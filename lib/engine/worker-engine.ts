@@ -13,15 +13,15 @@ import { EventEmitter } from 'eventemitter3';
 import { SerializationError, WorkerLostError } from '../errors.js';
 import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
-import { decodeThrown } from '../remote-error.js';
+import { decodeThrown } from '../wire/decode-thrown.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import { mainModuleUrl } from '../main-module.js';
-import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../worker/protocol.js';
-import { errorText } from '../worker/sendable.js';
+import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
+import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
 import type { Movable } from '../transfer.js';
-import { callName, toOutcomes, toOutgoingJob } from './job-message.js';
+import { callName, settleRefused, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
 import { MAX_IN_FLIGHT, Pacing, type Batch, type Slot } from './worker-slot.js';
@@ -333,6 +333,11 @@ export class WorkerEngine implements Engine {
         continue;
       }
       const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
+      if (outgoing !== 'shared' && 'refused' in outgoing) {
+        settleRefused(job, outgoing); // nothing of it can be sent: not sent, not counted
+        this.outstanding--;
+        continue;
+      }
       if (outgoing === 'shared') {
         // Give this job and the rest back: they go in the next message, with their own copies.
         for (const rest of jobs.slice(k)) this.queue.pushFront(rest);
@@ -360,7 +365,7 @@ export class WorkerEngine implements Engine {
     // a death, which the worker's exit settles.
     if (response === null || typeof response !== 'object') return;
     if (!slot.inFlight.delete(batch)) return; // already failed (terminate, crash, broken)
-    if (response.type !== 'run' || response.jobs.length !== batch.jobs.length) return; // broken pool: already failed
+    if (response.type !== 'run') return; // 'broken': its initializer failed, the jobs already failed with the pool
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
     this.pacing.measure(response.ms, batch.jobs.length);
@@ -376,7 +381,7 @@ export class WorkerEngine implements Engine {
       const job = batch.jobs[i]!;
       const answer = answers[i]!;
       const unsendable = batch.unsendable[i];
-      if (job.settleValues && !answer.errors && !unsendable) callHook(() => job.settleValues!(answer.values));
+      if (job.settleValues && !answer.errors && !answer.refs && !unsendable) callHook(() => job.settleValues!(answer.values));
       else callHook(() => job.settle(toOutcomes(answer, unsendable)));
       this.outstanding--;
     }

@@ -18,7 +18,9 @@ import { futureFailed, onFutureDone } from './future-sinks.js';
 const WAIT_KEYS = ['timeout', 'return_when', 'returnWhen'];
 
 /**
- * `wait()` returns when any future finishes or is cancelled. Python: `FIRST_COMPLETED`.
+ * `wait()` returns when any future finishes or is cancelled.
+ *
+ * Python equivalent: `concurrent.futures.FIRST_COMPLETED`.
  * @example
  * ```ts
  * const { done, not_done } = await wait(fs, { return_when: FIRST_COMPLETED });
@@ -26,7 +28,9 @@ const WAIT_KEYS = ['timeout', 'return_when', 'returnWhen'];
  */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 /**
- * `wait()` returns when any future raises, or when all are done. Python: `FIRST_EXCEPTION`.
+ * `wait()` returns when any future raises, or when all are done.
+ *
+ * Python equivalent: `concurrent.futures.FIRST_EXCEPTION`.
  * @example
  * ```ts
  * const { done, not_done } = await wait(fs, { return_when: FIRST_EXCEPTION });
@@ -34,7 +38,9 @@ export const FIRST_COMPLETED = 'FIRST_COMPLETED';
  */
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
 /**
- * `wait()` returns when every future is done. Python: `ALL_COMPLETED`.
+ * `wait()` returns when every future is done.
+ *
+ * Python equivalent: `concurrent.futures.ALL_COMPLETED`.
  * @example
  * ```ts
  * const { done, not_done } = await wait(fs, { return_when: ALL_COMPLETED });
@@ -74,7 +80,9 @@ export interface WaitOptions {
 }
 
 /**
- * What {@link wait} resolves to: Python's `DoneAndNotDoneFutures` named tuple.
+ * What {@link wait} resolves to.
+ *
+ * Python equivalent: the `DoneAndNotDoneFutures` named tuple of `concurrent.futures.wait`.
  * @example
  * ```ts
  * const { done, not_done } = await wait(fs); // Python: done, not_done = wait(fs)

@@ -8,7 +8,7 @@
  * @internal
  */
 import { expandList, isUniformList } from '../worker/numbers.js';
-import type { JobResponse, LastWords, WorkerRequest, WorkerResponse } from '../worker/protocol.js';
+import type { JobResponse, LastWords, WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 
 /** Below this many calls a job's answer is never compacted (see compactList). */
 const COMPACT_MIN = 16;

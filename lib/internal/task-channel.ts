@@ -15,7 +15,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads';
-import type { WorkerRequest, WorkerResponse } from '../worker/protocol.js';
+import type { WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 
 /** Marks the run messages and answers of a child process's channel on its IPC channel. */
 export const TASK_TAG = '__pypoolTask';

@@ -1,5 +1,5 @@
 /**
- * The only file that imports tinypool. It turns one tinypool instance into exactly one worker
+ * The only main-thread file that imports tinypool (the worker side is lib/worker/tinypool-answer.ts). It turns one tinypool instance into exactly one worker
  * (thread or child process) with a known life: it starts, runs messages, and exits once.
  * The worker engine owns scheduling; tinypool carries the init message and manages the OS
  * resource (run messages then go on the worker's own channel: task-channel.ts).
@@ -28,12 +28,12 @@
  * @module
  * @internal
  */
-import Tinypool, { kTransferable, kValue, markMovable } from 'tinypool';
+import Tinypool from 'tinypool';
 import type { Runtime } from '../engine/worker-engine-options.js';
 import type { Movable } from '../transfer.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
-import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../worker/protocol.js';
+import { LAST_WORDS_TAG, type LastWords, type WorkerRequest, type WorkerResponse } from '../wire/protocol.js';
 import { expandLastWords, expandResponse, mayCompact } from './compact-message.js';
 import { TaskChannel } from './task-channel.js';
 
@@ -251,16 +251,4 @@ function whenDrained(child: ChildProcess | undefined): Promise<void> {
  */
 function giveBackStdioListenerRoom(): void {
   for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(Math.max(0, stream.getMaxListeners() - 1));
-}
-
-/**
- * Inside a worker thread: wraps an answer so tinypool moves `list` (buffers marked with
- * transfer()) instead of copying them. tinypool flattens the list into its transfer list.
- */
-export function movableAnswer<T extends object>(answer: T, list: readonly Movable[]): T {
-  if (list.length === 0) return answer;
-  // No prototype: the answer crosses an `await`, and a task may have defined Object.prototype.then.
-  const wrapper = Object.assign(Object.create(null) as object, { [kTransferable]: [...list], [kValue]: answer });
-  markMovable(wrapper);
-  return wrapper as unknown as T;
 }

@@ -9,7 +9,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { SerializationError } from '../errors.js';
-import { errorText } from '../worker/sendable.js';
+import { errorText } from '../wire/sendable.js';
 
 /**
  * Encodes `value` to base64. `what` names it in errors.

@@ -8,7 +8,7 @@
  * @module
  * @internal
  */
-import type { EncodedThrown } from '../worker/protocol.js';
+import type { EncodedThrown } from '../wire/protocol.js';
 
 /** Bumped on any incompatible change of the job or answer format. */
 export const REMOTE_PROTOCOL = 1;

@@ -24,9 +24,9 @@ import type { Redis as RedisClient } from 'ioredis';
 import { WorkerLostError } from '../errors.js';
 import { callHook, refuse, type Engine, type EngineState, type Job, type Outcome, type TaskFunction, type WorkerExitInfo } from '../engine/engine.js';
 import { CoalescedMicrotask, JobQueue } from '../engine/job-queue.js';
-import { decodeThrown } from '../remote-error.js';
+import { decodeThrown } from '../wire/decode-thrown.js';
 import { poolNotRunning, requireFunction } from '../validate.js';
-import { errorText } from '../worker/sendable.js';
+import { errorText } from '../wire/sendable.js';
 import { decodePayload, encodePayload } from './codec.js';
 import { RemoteJobError, RemoteVersionError } from './errors.js';
 import { connect, loadRemoteLibraries, type RemoteLibraries } from './load.js';
@@ -34,7 +34,15 @@ import type { ResolvedRemoteOptions } from './options.js';
 import { REMOTE_PROTOCOL, type AnswerPayload, type JobPayload, type Refusal, type RemoteAnswer, type RemoteJobData } from './protocol.js';
 import { TaskRefs } from './task-ref.js';
 
-/** Reported with the `noWorkers` event: jobs are waiting in Redis and no worker is connected. */
+/**
+ * Reported with the `noWorkers` event: jobs are waiting in Redis and no worker is connected.
+ *
+ * Python equivalent: none (a `multiprocessing` pool always has its own workers).
+ * @example
+ * ```ts
+ * pool.on('noWorkers', (info: NoWorkersInfo) => console.warn('no pypool-worker is connected', info));
+ * ```
+ */
 export interface NoWorkersInfo {
   /** The queue nobody serves. */
   readonly queue: string;

@@ -25,5 +25,11 @@ export async function remote_workers(pool: object): Promise<string[]> {
   return engine.workers();
 }
 
-/** camelCase alias of {@link remote_workers}. */
+/**
+ * camelCase alias of {@link remote_workers}. Python equivalent: none (Ray: `ray.nodes()`).
+ * @example
+ * ```ts
+ * console.log(await remoteWorkers(pool)); // e.g. [ 'host-a:4242', 'host-b:977' ]
+ * ```
+ */
 export const remoteWorkers = remote_workers;

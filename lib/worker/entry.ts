@@ -9,17 +9,27 @@
  */
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { movableAnswer } from '../internal/tinypool-worker.js';
+import { movableAnswer } from './tinypool-answer.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
 import { setMainModule } from '../main-module.js';
 import { whileImportingTaskModule } from '../main-guard.js';
-import { encodeThrown, maybeEncodingError } from './error-codec.js';
-import { compileFunction, explainMissingVariable, loadTaskModule, type CompiledFunction } from './compile.js';
-import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import { encodeThrown, maybeEncodingError, referErrorClasses, serializationError } from '../wire/encode-thrown.js';
+import { reviveReferences, withReferences } from '../wire/function-refs.js';
+import {
+  compileFunction,
+  errorClassReference,
+  explainMissingVariable,
+  exportReference,
+  loadTaskModule,
+  referenceProblem,
+  resolveReference,
+  type CompiledFunction,
+} from './compile.js';
+import type { EncodedThrown, InitRequest, JobRequest, JobResponse, RunRequest, WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 import { messageStarted, prepareLastWords } from './last-words.js';
 import { compactList, expandList } from './numbers.js';
-import { errorText, findUnsendable } from './sendable.js';
+import { errorText, findUnsendable } from '../wire/sendable.js';
 import { serveTaskPort } from './task-port.js';
 
 // Inline task functions are compiled in the worker's global scope, where an ES module has no
@@ -30,6 +40,10 @@ const startupRequire = createRequire(`${process.cwd()}/`);
 globals.require ??= startupRequire;
 
 const inThread = !isMainThread;
+// Errors of classes a task module exports carry their class by reference (docs/errors.md).
+referErrorClasses(errorClassReference);
+/** Results may hold task-module exports and built-ins, sent back by reference. */
+const resultFunctions = { refer: referenceProblem, found: false };
 // Kept from start-up: a task may replace the global (the loop must not depend on it).
 const { setImmediate } = globalThis;
 const hasOwn = Object.prototype.hasOwnProperty.call.bind(Object.prototype.hasOwnProperty) as (target: object, key: PropertyKey) => boolean;
@@ -88,7 +102,7 @@ async function initialize(request: InitRequest): Promise<WorkerResponse> {
 
 async function run(request: RunRequest): Promise<WorkerResponse> {
   // After a failed initializer the pool is broken: the engine fails these jobs; run nothing.
-  if (initFailed) return bare({ type: 'run', jobs: [], ms: 0 });
+  if (initFailed) return bare({ type: 'broken' });
   for (const [id, spec] of request.fns) {
     if (!functions.has(id)) functions.set(id, compileFunction(spec));
   }
@@ -136,14 +150,25 @@ async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]
   let moved: Set<number> | undefined;
   // Whether some result holds what findUnsendable cannot vouch for (see sealAnswer).
   const uncertain = { value: false };
-  const check = { uncertain };
+  const check = { uncertain, functions: resultFunctions };
   const skip = job.skip ? new Set(job.skip) : undefined;
+  const argRefs = job.refs ? new Set(job.refs) : undefined;
+  let resultRefs: number[] | undefined;
   for (let i = 0; i < count; i++) {
     if (skip?.has(i)) continue;
     let value: unknown;
     try {
       if (!compiled) throw new Error(`pypool internal error: task function #${job.fnId} was never sent to this worker`);
-      value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
+      if (argRefs?.has(i)) {
+        const args = revivedArgs(items ? [items[i]] : calls![i]!);
+        if (typeof args === 'string') {
+          (errors ??= [])[i] = serializationError(`Cannot use the arguments of ${compiled.spec.name || 'an anonymous task'}(…) in the worker: ${args}`);
+          continue;
+        }
+        value = compiled.fn(...args);
+      } else {
+        value = items ? compiled.fn(items[i]) : compiled.fn(...calls![i]!);
+      }
       if (isThenable(value)) value = await value;
     } catch (thrown) {
       (errors ??= [])[i] = encodeThrown(thrown, (t) => explainMissingVariable(t, compiled));
@@ -158,12 +183,27 @@ async function runJob(job: JobRequest, moving: Movable[], answers: JobResponse[]
         (moved ??= new Set()).add(i);
       }
     }
+    resultFunctions.found = false;
     const problem = findUnsendable(value, 'the result', check);
     if (problem) (errors ??= [])[i] = resultError(problem);
-    else values[i] = value;
+    else if (resultFunctions.found) {
+      // Rare: exported functions or built-ins inside, sent back by reference.
+      values[i] = withReferences(value, (fn) => exportReference(fn)!);
+      (resultRefs ??= []).push(i);
+    } else values[i] = value;
   }
+  const answer = sealAnswer(values, errors, moved, uncertain.value);
   // Pushed, not returned: a value that resolves a promise is checked for a `then` (see bare).
-  answers.push(sealAnswer(values, errors, moved, uncertain.value));
+  answers.push(resultRefs ? { ...answer, refs: resultRefs } : answer);
+}
+
+/** A call's arguments with the functions sent by reference resolved, or why one cannot be. */
+function revivedArgs(args: readonly unknown[]): unknown[] | string {
+  try {
+    return args.map((arg, a) => reviveReferences(arg, `argument ${a}`, resolveReference));
+  } catch (error) {
+    return errorText(error).replace(/^Error: /, '');
+  }
 }
 
 /**

@@ -13,9 +13,9 @@
  * @internal
  */
 import type { MessagePort } from 'node:worker_threads';
-import { encodeThrown } from './error-codec.js';
-import type { JobResponse, LastWords } from './protocol.js';
-import { LAST_WORDS_TAG } from './protocol.js';
+import { encodeThrown } from '../wire/encode-thrown.js';
+import type { JobResponse, LastWords } from '../wire/protocol.js';
+import { LAST_WORDS_TAG } from '../wire/protocol.js';
 
 /** The message being run: its sequence number, the answers so far, the job running now. */
 interface Current {

@@ -9,7 +9,7 @@
  * @internal
  */
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
-import type { InitRequest, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { InitRequest, WorkerRequest, WorkerResponse } from '../wire/protocol.js';
 import { TASK_TAG, type TaskAnswer, type TaskMessage } from '../internal/task-channel.js';
 
 // tinypool's markers of an answer that moves buffers (see movableAnswer): global symbols.

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { Pool } from '../../lib/index.js';
 import { compactList, expandList, isUniformList } from '../../lib/worker/numbers.js';
 import { expandLastWords, expandResponse } from '../../lib/internal/compact-message.js';
-import { LAST_WORDS_TAG, type LastWords, type WorkerResponse } from '../../lib/worker/protocol.js';
+import { LAST_WORDS_TAG, type LastWords, type WorkerResponse } from '../../lib/wire/protocol.js';
 import { RUNTIMES, within } from '../helpers.js';
 
 describe('compact lists (unit)', () => {

@@ -22,8 +22,8 @@ import {
   ProcessPoolExecutor,
   RemoteTraceback,
 } from '../../lib/index.js';
-import { decodeThrown } from '../../lib/remote-error.js';
-import { encodeThrown } from '../../lib/worker/error-codec.js';
+import { decodeThrown } from '../../lib/wire/decode-thrown.js';
+import { encodeThrown } from '../../lib/wire/encode-thrown.js';
 import { RUNTIMES, settle, within } from './support.js';
 
 /** A hostile thrown value, what the caller must get, and a task that throws it. */

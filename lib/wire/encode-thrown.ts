@@ -1,6 +1,6 @@
 /**
  * Turns anything a task throws into plain data that can be sent to the main thread.
- * The main thread rebuilds it with `decodeThrown` (lib/remote-error.ts).
+ * The main thread rebuilds it with `decodeThrown` (lib/wire/decode-thrown.ts).
  *
  * Whatever was thrown (getters that throw, proxies, cycles, symbols, functions), the encoder
  * never throws and its output is plain data that structured clone and `v8.serialize` accept:
@@ -11,6 +11,7 @@
  */
 import { types } from 'node:util';
 import type { EncodedError, EncodedThrown } from './protocol.js';
+import type { FunctionRef } from './function-refs.js';
 import { errorText, findUnsendable } from './sendable.js';
 
 /** How the root of every path in the messages is named. */
@@ -35,6 +36,17 @@ export const NOT_COPIED: ReadonlyMap<string, string> = new Map([
 const MAX_DEPTH = 16;
 /** At most this many errors per thrown value (an AggregateError of AggregateErrors could explode). */
 const MAX_ERRORS = 10_000;
+
+/**
+ * How an error's class is named by reference, when its worker has task modules (set by the
+ * worker entry: lib/worker/compile.ts#errorClassReference). Never throws into the encoder.
+ */
+let classReference: ((error: Error) => FunctionRef | undefined) | undefined;
+
+/** Lets errors of exported classes carry their class by reference (called once, by the worker entry). */
+export function referErrorClasses(refer: (error: Error) => FunctionRef | undefined): void {
+  classReference = refer;
+}
 
 /** Per-encoding bookkeeping: the errors being encoded (to stop cycles) and the error budget. */
 interface Context {
@@ -107,7 +119,17 @@ function encodeError(error: Error, path: string, context: Context, depth: number
   if (cause !== undefined) encoded.cause = cause;
   if (base === 'AggregateError') encoded.errors = encodeErrors(error, path, context, depth, unsent);
   if (unsent.reasons) encoded.unsent = unsent.reasons;
+  const classRef = classOf(error);
+  if (classRef) encoded.classRef = classRef;
   return encoded;
+}
+
+function classOf(error: Error): FunctionRef | undefined {
+  try {
+    return classReference?.(error);
+  } catch {
+    return undefined; // a hostile prototype chain: the error goes as its built-in base, as before
+  }
 }
 
 /** The parts of an error that are not sent, by property name, each with the reason. */
@@ -224,8 +246,24 @@ function encodingFailure(problem: string): EncodedError {
 }
 
 /**
+ * The encoding of a SerializationError with this message, rebuilt as that class in the caller:
+ * an argument the worker could not take (a function reference it cannot resolve).
+ */
+export function serializationError(message: string): EncodedError {
+  return {
+    isError: true,
+    name: 'SerializationError',
+    base: 'Error',
+    message,
+    stack: `SerializationError: ${message}`,
+    props: { code: 'ERR_POOL_SERIALIZATION' },
+    pypoolClass: 'SerializationError',
+  };
+}
+
+/**
  * The encoding of a MaybeEncodingError with this message, rebuilt as that class in the caller
- * (lib/remote-error.ts): a result or thrown value that cannot be sent back.
+ * (lib/wire/decode-thrown.ts): a result or thrown value that cannot be sent back.
  */
 export function maybeEncodingError(message: string): EncodedError {
   return {

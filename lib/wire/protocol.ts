@@ -6,6 +6,7 @@
  * @internal
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { FunctionRef } from './function-refs.js';
 
 /**
  * How a worker finds a task function: the task-module export with this name and exactly this
@@ -14,6 +15,12 @@ import type { MessagePort } from 'node:worker_threads';
 export interface FunctionSpec {
   readonly source: string;
   readonly name: string;
+  /**
+   * Variables of the function's enclosing scope that it reads under the name of a worker global
+   * (see lib/captured-names.ts). Compiled inline, it would use the worker's global instead: the
+   * worker then fails its calls with the closure-variable error.
+   */
+  readonly captured?: readonly string[];
 }
 
 /** Sent once, as the first message a worker gets. */
@@ -45,6 +52,8 @@ export interface JobRequest {
   readonly items?: readonly unknown[] | Float64Array;
   /** Indices of calls whose arguments could not be sent (they were replaced by []): not run. */
   readonly skip?: readonly number[];
+  /** Indices of calls whose arguments hold functions sent by reference (lib/wire/function-refs.ts). */
+  readonly refs?: readonly number[];
 }
 
 /** A batch of jobs, run one after another. `fns` defines function ids the worker may not know. */
@@ -88,7 +97,12 @@ export interface EncodedError {
   readonly cause?: EncodedThrown;
   readonly errors?: readonly EncodedThrown[];
   /** A pypool error class to rebuild instead of a built-in one, e.g. MaybeEncodingError. */
-  readonly pypoolClass?: 'MaybeEncodingError';
+  readonly pypoolClass?: 'MaybeEncodingError' | 'SerializationError';
+  /**
+   * The error's class, or its nearest ancestor class, when a task module exports it: the caller
+   * rebuilds the error as that class if it knows it (lib/wire/known-exports.ts).
+   */
+  readonly classRef?: FunctionRef;
   /** Parts of the error that were not sent (a function-valued property...), by name, with the reason. */
   readonly unsent?: Readonly<Record<string, string>>;
 }
@@ -109,6 +123,8 @@ export interface JobResponse {
   /** A Float64Array when every value is a number: it crosses as one block of memory. */
   readonly values: unknown[] | Float64Array;
   readonly errors?: (EncodedThrown | undefined)[];
+  /** Indices of values that hold functions sent by reference (lib/wire/function-refs.ts). */
+  readonly refs?: readonly number[];
 }
 
 export type WorkerResponse =
@@ -116,4 +132,9 @@ export type WorkerResponse =
   | { readonly type: 'init'; readonly error?: EncodedThrown; readonly stage?: 'modules' | 'initializer' }
   /** `ms`: how long the worker spent running the batch (for batch sizing). */
   /** `retire`: a task broke the worker's globals (see entry.ts); replace the worker. */
-  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true };
+  | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true }
+  /**
+   * The answer to a run message after the initializer failed: nothing was run. The pool is broken
+   * (the engine failed every job when the init answer came), so the engine only drops this.
+   */
+  | { readonly type: 'broken' };

@@ -66,6 +66,19 @@ export interface SendCheckOptions {
    * `stack` or `message` may be a getter). Only such values need a trial clone.
    */
   readonly uncertain?: { value: boolean };
+  /**
+   * Functions that may travel by reference (lib/wire/function-refs.ts): without it, every
+   * function is a problem.
+   */
+  readonly functions?: FunctionPolicy;
+}
+
+/** Which functions a check lets through, to be sent by reference, and whether it met any. */
+export interface FunctionPolicy {
+  /** Undefined when `fn` can be sent by reference, else why not (a sentence naming `path`). */
+  refer(fn: object, path: string): string | undefined;
+  /** Set to true when the check let a function through: the value must then be sent withReferences(). */
+  found: boolean;
 }
 
 /**
@@ -88,6 +101,7 @@ interface Walk {
   readonly owner: number;
   readonly thorough: boolean;
   readonly uncertain: { value: boolean } | undefined;
+  readonly functions: FunctionPolicy | undefined;
 }
 
 /**
@@ -106,6 +120,7 @@ export function findUnsendable(value: unknown, label: string, options?: SendChec
     owner: options?.owner ?? 0,
     thorough: options?.thorough ?? false,
     uncertain: options?.uncertain,
+    functions: options?.functions,
   };
   try {
     return inspect(value, label, walk, 0);
@@ -133,6 +148,11 @@ export function errorText(error: unknown): string {
 function inspect(value: unknown, path: string, walk: Walk, depth: number): string | undefined {
   switch (typeof value) {
     case 'function':
+      if (walk.functions) {
+        const problem = walk.functions.refer(value, path);
+        if (problem === undefined) walk.functions.found = true;
+        return problem;
+      }
       return `${path} is a function (${value.name || 'anonymous'}); functions cannot be sent to or from a worker`;
     case 'symbol':
       return `${path} is a symbol; symbols cannot be sent to or from a worker`;

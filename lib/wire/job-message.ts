@@ -8,12 +8,15 @@
  */
 import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
-import { decodeThrown } from '../remote-error.js';
+import { decodeThrown } from './decode-thrown.js';
 import { unwrapTransfer, type Movable } from '../transfer.js';
 import { compactList } from '../worker/numbers.js';
-import type { JobRequest, JobResponse } from '../worker/protocol.js';
-import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB } from '../worker/sendable.js';
-import type { Job, Outcome } from './engine.js';
+import type { JobRequest, JobResponse } from './protocol.js';
+import { errorText, findUnsendable, SHARED_WITH_ANOTHER_JOB, type FunctionPolicy } from './sendable.js';
+import { reviveReferences, withReferences, type FunctionRef } from './function-refs.js';
+import { resolveOnMainThread } from './known-exports.js';
+import { describeReference } from '../task-function.js';
+import { callHook, type Job, type Outcome } from '../engine/engine.js';
 
 /** A job ready to send. */
 export interface OutgoingJob {
@@ -22,6 +25,15 @@ export interface OutgoingJob {
   readonly unsendable: Map<number, SerializationError> | undefined;
   /** Buffers and ports marked with transfer(): moved, not copied (threads only). */
   readonly transferList: Movable[];
+}
+
+/**
+ * A job none of whose calls can be sent: it fails where it was submitted, is never sent, and
+ * does not count toward maxtasksperchild (CPython fails a task whose arguments cannot be pickled
+ * in the task handler, before any worker sees it).
+ */
+export interface RefusedJob {
+  readonly refused: Outcome[];
 }
 
 /** Where a job goes in its message. */
@@ -41,19 +53,28 @@ export interface JobPlace {
  * arguments is also an argument of an earlier job of the same message: one structured-clone
  * graph would then give both jobs the same object, so the job must go in another message.
  */
-export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): OutgoingJob | 'shared' {
+export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): OutgoingJob | RefusedJob | 'shared' {
   const transferList: Movable[] = [];
   let unsendable: Map<number, SerializationError> | undefined;
   let shared = false;
   const refuse = (callIndex: number, problem: string): void => {
     (unsendable ??= new Map()).set(callIndex, new SerializationError(`Cannot send the arguments of ${callName(job)} to a worker: ${problem}`));
   };
-  const check = { sharedMemory: place.threads, owners: place.owners, owner: place.index, thorough: place.thorough ?? false };
+  functions.found = false;
+  if (functions.vetted.size > 0) functions.vetted.clear();
+  let refs: Set<number> | undefined;
+  const check = { sharedMemory: place.threads, owners: place.owners, owner: place.index, thorough: place.thorough ?? false, functions };
   // Returns the argument as it will be sent, or `undefined` after recording why it cannot be.
   const prepare = (arg: unknown, callIndex: number, argIndex: number): unknown => {
     const { value, move } = unwrapTransfer(arg);
     if (move && place.threads && !transferList.includes(move)) transferList.push(move);
     const problem = findUnsendable(value, `argument ${argIndex}`, check);
+    if (!problem && functions.found) {
+      // Rare: functions inside, sent by reference (lib/wire/function-refs.ts).
+      functions.found = false;
+      (refs ??= new Set()).add(callIndex);
+      return withReferences(value, functions.describe);
+    }
     if (!problem) return value;
     if (problem === SHARED_WITH_ANOTHER_JOB) shared = true;
     else refuse(callIndex, problem);
@@ -73,8 +94,35 @@ export function toOutgoingJob(fnId: number, job: Job, place: JobPlace): Outgoing
     request = { fnId, calls: unsendable ? calls.map((args, i) => (unsendable!.has(i) ? [] : args)) : calls };
   }
   if (shared) return 'shared';
+  if (unsendable && unsendable.size === callCount(request)) return { refused: [...unsendable.values()].map((error) => ({ ok: false, error })) };
   if (unsendable) request = { ...request, skip: [...unsendable.keys()] };
+  if (refs) request = { ...request, refs: [...refs].filter((i) => !unsendable?.has(i)) };
   return { request, unsendable, transferList };
+}
+
+/**
+ * Lets through the functions that can travel by reference; `describe` gives their reference once
+ * vetted. One for every job (jobs are prepared one at a time): nothing is allocated per job.
+ */
+const functions = {
+  found: false,
+  vetted: new Map<object, FunctionRef>(),
+  refer(fn: object, path: string): string | undefined {
+    const ref = describeReference(fn, path);
+    if (typeof ref === 'string') return ref;
+    functions.vetted.set(fn, ref);
+    return undefined;
+  },
+  describe: (fn: object): FunctionRef => functions.vetted.get(fn) ?? (describeReference(fn, 'a function') as FunctionRef),
+} satisfies FunctionPolicy & { vetted: Map<object, FunctionRef>; describe: (fn: object) => FunctionRef };
+
+function callCount(request: JobRequest): number {
+  return (request.items ?? request.calls!).length;
+}
+
+/** Settles a refused job with its outcomes (a hook that throws is reported: engine contract, rule 5). */
+export function settleRefused(job: Job, refused: RefusedJob): void {
+  callHook(() => job.settle(refused.refused));
 }
 
 /** How an error names the call: `square(…)`, or `a task(…)` for an anonymous function. */
@@ -120,6 +168,7 @@ function mapIfChanged<T>(list: readonly T[], fn: (item: T, index: number) => T):
 /** Outcomes of one job from the worker's answer, with local send failures in their places. */
 export function toOutcomes(response: JobResponse, unsendable: Map<number, SerializationError> | undefined): Outcome[] {
   const { values, errors } = response;
+  const refs = response.refs ? new Set(response.refs) : undefined;
   const outcomes: Outcome[] = new Array(values.length);
   // An index loop, not map(): failed calls leave holes in `values`, which map() would skip.
   for (let i = 0; i < values.length; i++) {
@@ -127,7 +176,17 @@ export function toOutcomes(response: JobResponse, unsendable: Map<number, Serial
     const encoded = errors?.[i];
     if (local) outcomes[i] = { ok: false, error: local };
     else if (encoded) outcomes[i] = { ok: false, error: decodeThrown(encoded) };
+    else if (refs?.has(i)) outcomes[i] = revived(values[i]);
     else outcomes[i] = { ok: true, value: values[i] };
   }
   return outcomes;
+}
+
+/** A result holding functions sent by reference, with the main thread's functions in their places. */
+function revived(value: unknown): Outcome {
+  try {
+    return { ok: true, value: reviveReferences(value, 'the result', resolveOnMainThread) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }

@@ -6,9 +6,10 @@
  * @module
  * @internal
  */
-import { MaybeEncodingError, RemoteTraceback } from './errors.js';
-import { NOT_COPIED } from './worker/error-codec.js';
-import type { EncodedError, EncodedThrown } from './worker/protocol.js';
+import { MaybeEncodingError, RemoteTraceback, SerializationError } from '../errors.js';
+import { knownReference } from './known-exports.js';
+import { NOT_COPIED } from './encode-thrown.js';
+import type { EncodedError, EncodedThrown } from './protocol.js';
 
 type ErrorConstructorLike = new (message?: string) => Error;
 
@@ -70,7 +71,23 @@ function copyProps(error: Error, props: Record<string, unknown>, fromTask: boole
 
 function instantiate(encoded: EncodedError): Error {
   if (encoded.pypoolClass === 'MaybeEncodingError') return new MaybeEncodingError(encoded.message);
-  if (encoded.errors || encoded.base === 'AggregateError') return new AggregateError((encoded.errors ?? []).map(decodeThrown), encoded.message);
-  const ctor = BUILT_IN_ERRORS[encoded.base] ?? Error;
-  return new ctor(encoded.message);
+  if (encoded.pypoolClass === 'SerializationError') return new SerializationError(encoded.message);
+  const error = encoded.errors || encoded.base === 'AggregateError'
+    ? new AggregateError((encoded.errors ?? []).map(decodeThrown), encoded.message)
+    : new (BUILT_IN_ERRORS[encoded.base] ?? Error)(encoded.message);
+  return asClass(error, encoded);
+}
+
+/**
+ * Gives the error its task-module class when the caller knows that class (registerExports, see
+ * docs/errors.md): `instanceof` then holds, as for an unpickled exception. The error stays a
+ * native error of its built-in base (its internal slot, stack and `util.inspect` output); only
+ * its prototype changes. Its constructor is not run in the caller: its fields arrive as sent.
+ */
+function asClass(error: Error, encoded: EncodedError): Error {
+  if (!encoded.classRef) return error;
+  const cls = knownReference(encoded.classRef);
+  const proto: unknown = typeof cls === 'function' ? (cls as { prototype?: unknown }).prototype : undefined;
+  if (typeof proto === 'object' && proto !== null && proto instanceof Error) Object.setPrototypeOf(error, proto);
+  return error;
 }
