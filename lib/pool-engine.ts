@@ -35,5 +35,7 @@ export function createPoolEngine(className: string, options: ResolvedPoolOptions
     modules: options.modules,
     resourceLimits: options.resourceLimits,
     brokenError: (cause, message) => brokenPoolError('process', cause, message),
+    // A Pool's workers start no pools of their own, as CPython's (lib/main-guard.ts).
+    daemon: true,
   });
 }

@@ -41,4 +41,9 @@ export interface WorkerEngineOptions {
    * module failed to load, workers keep dying at start-up). `message` says which.
    */
   brokenError?: (cause: unknown, message: string) => Error;
+  /**
+   * True for a `Pool`'s workers, which may start no workers of their own (CPython's daemonic
+   * pool workers; lib/main-guard.ts). Executors' workers may.
+   */
+  daemon?: boolean;
 }

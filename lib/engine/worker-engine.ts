@@ -16,6 +16,7 @@ import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../wire/decode-thrown.js';
 import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
 import { mainModuleUrl } from '../main-module.js';
+import { childNesting } from '../main-guard.js';
 import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
 import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
@@ -154,7 +155,7 @@ export class WorkerEngine implements Engine {
     const progress = slot.progress ? { progress: slot.progress } : {};
     const port = slot.handle.lastWordsPort;
     slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
+      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), nesting: childNesting(this.options.daemon === true), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
       .then((response) => {
         if (response.type === 'init' && response.error) {
           const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';

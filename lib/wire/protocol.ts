@@ -34,6 +34,8 @@ export interface InitRequest {
   readonly initargs: readonly unknown[];
   /** URL of the user's main module: inline functions' import() and require() resolve from it. */
   readonly mainModule?: string;
+  /** Where the worker sits in a tree of pools (lib/main-guard.ts): nested pools are bounded. */
+  readonly nesting?: { readonly depth: number; readonly daemon: boolean };
   /**
    * Worker threads only: shared memory where the worker records [batch seq, job index] before
    * each job, so after a crash the engine knows which jobs never started and can requeue them.

@@ -13,7 +13,7 @@ import { movableAnswer } from './tinypool-answer.js';
 import { isTransferMarker, unwrapTransfer, type Movable } from '../transfer.js';
 import { setWorkerName } from '../process-info.js';
 import { setMainModule } from '../main-module.js';
-import { whileImportingTaskModule } from '../main-guard.js';
+import { setWorkerNesting, whileImportingTaskModule } from '../main-guard.js';
 import { encodeThrown, maybeEncodingError, referErrorClasses, serializationError } from '../wire/encode-thrown.js';
 import { reviveReferences, withReferences } from '../wire/function-refs.js';
 import {
@@ -78,6 +78,7 @@ function afterResponseSent(): Promise<void> {
 async function initialize(request: InitRequest): Promise<WorkerResponse> {
   serveTaskPort(request, handleMessage);
   setWorkerName(request.name);
+  if (request.nesting) setWorkerNesting(request.nesting);
   if (request.mainModule) {
     setMainModule(request.mainModule);
     if (globals.require === startupRequire) globals.require = createRequire(request.mainModule);
