@@ -50,6 +50,13 @@ describe('Porting guide: checked examples (issue 12)', () => {
     expect(run.stdout.split('\n').filter((l) => l.startsWith('done'))).to.deep.equal(['done 0', 'done 1', 'done 2', 'done 3']);
   });
 
+  it('as-completed-map: CPython\'s future_to_url[future] idiom finds each completed future in the Map', async () => {
+    const run = await runBlock('as-completed-map');
+    expect(run.stderr).to.equal('');
+    // Completion order: the shortest sleep first.
+    expect(run.stdout).to.equal('c.example page is 9 bytes\nb.example page is 9 bytes\na.example page is 9 bytes\n');
+  });
+
   it('division-by-zero: 1 / 0 is Infinity, an explicit check throws', async () => {
     const run = await runBlock('division-by-zero');
     expect(run.stderr).to.equal('');
