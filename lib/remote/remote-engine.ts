@@ -28,21 +28,16 @@ import { settleAnswer, workerLostError } from './answer.js';
 import { encodePayload } from './codec.js';
 import { closeConnection, openConnection, redactUrl, withTimeout, type RemoteConnection } from './connection.js';
 import { RemoteJobError } from './errors.js';
+import { JobRemover } from './job-remover.js';
 import { JobStateReader, type JobState } from './job-state-reader.js';
 import { takeJob } from './packed-job.js';
+import { NoWorkersWatch, type NoWorkersInfo } from './no-workers-watch.js';
 import type { ResolvedRemoteOptions } from './options.js';
 import { REMOTE_PROTOCOL, type JobPayload, type RemoteJobData } from './protocol.js';
 import { TaskRefs } from './task-ref.js';
 
 export { redactUrl } from './connection.js';
-
-/** Reported with the `noWorkers` event: jobs are waiting in Redis and no worker is connected. */
-export interface NoWorkersInfo {
-  /** The queue nobody serves. */
-  readonly queue: string;
-  /** Jobs of this pool waiting in Redis. */
-  readonly pending: number;
-}
+export type { NoWorkersInfo } from './no-workers-watch.js';
 
 /** What the remote engine needs. */
 export interface RemoteEngineOptions {
@@ -65,8 +60,6 @@ interface Pending {
   readonly attempt: number;
 }
 
-/** How often (at most) the reconciler asks Redis whether any worker serves the queue. */
-const WORKER_CHECK_MS = 2000;
 /** Seconds after which BullMQ may drop a finished job nobody removed (see pump). */
 const BACKSTOP_AGE_S = 3600;
 
@@ -80,19 +73,18 @@ export class RemoteEngine implements Engine {
   private readonly pending = new Map<string, Pending>();
   private readonly attempts = new WeakMap<Job, number>();
   private readonly exitListeners: ((info: WorkerExitInfo) => void)[] = [];
-  private readonly onNoWorkers: ((info: NoWorkersInfo) => void) | undefined;
+  private readonly noWorkers: NoWorkersWatch | undefined;
   private readonly producerId = randomBytes(6).toString('hex');
   private nextId = 1;
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private readonly reader: JobStateReader;
+  private readonly remover = new JobRemover(() => this.connection?.bull);
   private connection: RemoteConnection | undefined;
   private readonly ready: Promise<void>;
   private connectError: unknown;
   private timer: NodeJS.Timeout | undefined;
   /** Last time Redis answered (ms); pending results fail after connectionTimeout without an answer. */
   private lastContact = Date.now();
-  private lastWorkerCheck = 0;
-  private noWorkersReported = false;
   private shutdown: Promise<void> | undefined;
   /** Set while terminate() removes jobs from Redis: the connection must stay open until then. */
   private removing = false;
@@ -101,7 +93,7 @@ export class RemoteEngine implements Engine {
   constructor(options: RemoteEngineOptions) {
     this.size = options.processes;
     this.options = options.remote;
-    this.onNoWorkers = options.onNoWorkers;
+    this.noWorkers = options.onNoWorkers && new NoWorkersWatch(this.options.queue, options.onNoWorkers);
     this.refs = new TaskRefs(options.modules);
     this.reader = new JobStateReader({
       connection: () => this.connection,
@@ -237,7 +229,10 @@ export class RemoteEngine implements Engine {
     await this.ready;
     if (this.timer) clearInterval(this.timer);
     const connection = this.connection;
-    if (connection) await closeConnection(connection);
+    if (!connection) return;
+    // Bounded: with Redis gone, the removals never answer (BullMQ's age limit drops the jobs).
+    await withTimeout(this.remover.flush(), 1000);
+    await closeConnection(connection);
   }
 
   // ---- dispatch --------------------------------------------------------------------------
@@ -306,25 +301,7 @@ export class RemoteEngine implements Engine {
       return;
     }
     this.reader.check(this.pending.keys());
-    if (Date.now() - this.lastWorkerCheck >= WORKER_CHECK_MS) {
-      this.lastWorkerCheck = Date.now();
-      void this.checkWorkers();
-    }
-  }
-
-  private async checkWorkers(): Promise<void> {
-    const connection = this.connection;
-    if (!connection || !this.onNoWorkers) return;
-    try {
-      const count = await connection.bull.getWorkersCount();
-      if (count > 0) this.noWorkersReported = false;
-      else if (!this.noWorkersReported && this.pending.size > 0) {
-        this.noWorkersReported = true;
-        this.onNoWorkers({ queue: this.options.queue, pending: this.pending.size });
-      }
-    } catch {
-      // Unreachable Redis is reported by the connection timeout.
-    }
+    if (this.connection) this.noWorkers?.tick(this.connection.bull, () => this.pending.size);
   }
 
   /** Whether job `id` can be read in Redis (its add confirmed); a job not added yet is read once it is. */
@@ -404,9 +381,9 @@ export class RemoteEngine implements Engine {
     }
   }
 
-  /** Removes a job from Redis, best effort (a locked job is removed by its worker's completion). */
+  /** Removes a job from Redis soon, best effort (job-remover.ts). */
   private remove(id: string): void {
-    void this.connection?.bull.remove(id).catch(() => {});
+    this.remover.add(id);
   }
 
   private failEverything(reason: unknown): void {
