@@ -2,7 +2,7 @@
  * Remote pool vs raw BullMQ, over loopback with two worker processes each (2 workers × 2
  * jobs at once). Starts its own redis-server. Prints a markdown table.
  *
- * Run: npm run build && node build/bench/remote.js
+ * Run: npm run build && node build/bench/remote.js [--apply]   (REMOTE_BENCH_RUNS=N, default 5)
  *
  * Rows: map over 1,000,000 ints at chunksize 1,000 and 10,000, and the apply round trip
  * (sequential). "raw BullMQ" adds the same chunks by hand (addBulk, JSON data, results from
@@ -18,7 +18,10 @@ import { square } from './remote-tasks.js';
 
 const N = 1_000_000;
 const APPLY_CALLS = 300;
-const RUNS = 3;
+/** Interleaved repetitions per row (pypool, raw, pypool, raw, ...): the table shows medians. */
+const RUNS = Number(process.env.REMOTE_BENCH_RUNS ?? 5);
+/** `--apply` runs the apply row only (for profiling the round trip). */
+const APPLY_ONLY = process.argv.includes('--apply');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -81,14 +84,37 @@ class Raw {
   }
 }
 
-async function best(run: () => Promise<void>): Promise<number> {
-  let fastest = Infinity;
+/** Timings (ms) of RUNS interleaved repetitions of each side, so load changes hit both alike. */
+interface Pair {
+  readonly ours: number[];
+  readonly theirs: number[];
+}
+
+async function interleaved(ours: () => Promise<void>, theirs: () => Promise<void>): Promise<Pair> {
+  const pair: Pair = { ours: [], theirs: [] };
   for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    fastest = Math.min(fastest, performance.now() - t);
+    pair.ours.push(await timed(ours));
+    pair.theirs.push(await timed(theirs));
   }
-  return fastest;
+  return pair;
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await run();
+  return performance.now() - t;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The ratios ours/theirs of each repetition: median and range. */
+function ratios(pair: Pair): string {
+  const r = pair.ours.map((t, i) => t / pair.theirs[i]!);
+  return `${median(r).toFixed(2)}x (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
 }
 
 async function main(): Promise<void> {
@@ -110,24 +136,27 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     await pool.map(square, xs.slice(0, 10_000), 1000); // warm-up: connections, worker start-up
     await raw.run([xs.slice(0, 1000)]);
-    for (const chunksize of [1000, 10_000]) {
+    for (const chunksize of APPLY_ONLY ? [] : [1000, 10_000]) {
       const chunks: number[][] = [];
       for (let i = 0; i < N; i += chunksize) chunks.push(xs.slice(i, i + chunksize));
-      const ours = await best(async () => void (await pool.map(square, xs, chunksize)));
-      const theirs = await best(async () => void (await raw.run(chunks)));
-      rows.push(row(`map 1,000,000 ints, chunksize ${chunksize.toLocaleString('en')}`, `${((N / ours) * 1000 / 1e6).toFixed(2)} M items/s`, `${((N / theirs) * 1000 / 1e6).toFixed(2)} M items/s`, ours / theirs));
+      const pair = await interleaved(async () => void (await pool.map(square, xs, chunksize)), async () => void (await raw.run(chunks)));
+      const rate = (ms: number): string => `${((N / ms) * 1000 / 1e6).toFixed(2)} M items/s`;
+      rows.push(row(`map 1,000,000 ints, chunksize ${chunksize.toLocaleString('en')}`, rate(median(pair.ours)), rate(median(pair.theirs)), ratios(pair)));
     }
-    const ours = await best(async () => {
-      for (let i = 0; i < APPLY_CALLS; i++) await pool.apply(square, [i]);
-    });
-    const theirs = await best(async () => {
-      for (let i = 0; i < APPLY_CALLS; i++) await raw.run([[i]]);
-    });
-    rows.push(row('apply round trip (sequential)', `${((ours / APPLY_CALLS) * 1000).toFixed(0)} µs`, `${((theirs / APPLY_CALLS) * 1000).toFixed(0)} µs`, ours / theirs));
+    const pair = await interleaved(
+      async () => {
+        for (let i = 0; i < APPLY_CALLS; i++) await pool.apply(square, [i]);
+      },
+      async () => {
+        for (let i = 0; i < APPLY_CALLS; i++) await raw.run([[i]]);
+      },
+    );
+    const perCall = (ms: number): string => `${((ms / APPLY_CALLS) * 1000).toFixed(0)} µs`;
+    rows.push(row('apply round trip (sequential)', perCall(median(pair.ours)), perCall(median(pair.theirs)), ratios(pair)));
     pool.close();
     await pool.join();
     await raw.close();
-    console.log('| remote, loopback, 2 workers × 2 | pypool remote Pool | raw BullMQ | pypool / raw (time) |');
+    console.log(`| remote, loopback, 2 workers × 2 (median of ${RUNS} interleaved runs) | pypool remote Pool | raw BullMQ | pypool / raw (time): median (range) |`);
     console.log('|---|---|---|---|');
     for (const line of rows) console.log(line);
   } finally {
@@ -135,8 +164,8 @@ async function main(): Promise<void> {
   }
 }
 
-function row(name: string, ours: string, theirs: string, ratio: number): string {
-  return `| ${name} | ${ours} | ${theirs} | ${ratio.toFixed(2)}x |`;
+function row(name: string, ours: string, theirs: string, ratio: string): string {
+  return `| ${name} | ${ours} | ${theirs} | ${ratio} |`;
 }
 
 await main();

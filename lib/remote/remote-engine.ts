@@ -5,11 +5,12 @@
  *
  * - At most `window` jobs of the pool sit in Redis; the rest wait in the local queue, where
  *   `cancel` removes them and `terminate` fails them without a round trip (imap back-pressure).
- * - Results are read from the jobs' own hashes in Redis, never taken from events alone:
- *   QueueEvents only says "look at job X now"; a reconciler reads every pending job's state
- *   periodically and after each reconnection, so a lost or trimmed event delays a result by
- *   at most one interval, and a job that vanished (Redis restarted without persistence)
- *   fails with a clear error instead of hanging.
+ * - Results are read from the jobs' own hashes in Redis, never taken from events alone
+ *   (job-state-reader.ts): QueueEvents only says "look at job X now" (a completion event
+ *   carries the answer, which settles the job at once); the reconciler reads every pending
+ *   job's state periodically and after each reconnection, so a lost or trimmed event delays a
+ *   result by at most one interval, and a job that vanished (Redis restarted without
+ *   persistence) fails with a clear error instead of hanging.
  * - A running job whose lock has expired lost its worker (killed, or its event loop blocked
  *   past the lock): it is removed from Redis and fails with WorkerLostError naming the
  *   worker's host:pid (at-most-once), or is sent again (at-least-once).
@@ -19,36 +20,24 @@
  * @internal
  */
 import { randomBytes } from 'node:crypto';
-import type { Queue, QueueEvents } from 'bullmq';
-import type { Redis as RedisClient } from 'ioredis';
-import { WorkerLostError } from '../errors.js';
-import { callHook, refuse, type Engine, type EngineState, type Job, type Outcome, type TaskFunction, type WorkerExitInfo } from '../engine/engine.js';
+import { callHook, refuse, type Engine, type EngineState, type Job, type TaskFunction, type WorkerExitInfo } from '../engine/engine.js';
 import { CoalescedMicrotask, JobQueue } from '../engine/job-queue.js';
-import { decodeThrown } from '../wire/decode-thrown.js';
 import { poolNotRunning, requireFunction } from '../validate.js';
 import { errorText } from '../wire/sendable.js';
-import { decodePayload, encodePayload } from './codec.js';
-import { RemoteJobError, RemoteVersionError } from './errors.js';
-import { connect, loadRemoteLibraries, type RemoteLibraries } from './load.js';
+import { settleAnswer, workerLostError } from './answer.js';
+import { encodePayload } from './codec.js';
+import { closeConnection, openConnection, redactUrl, withTimeout, type RemoteConnection } from './connection.js';
+import { RemoteJobError } from './errors.js';
+import { JobRemover } from './job-remover.js';
+import { JobStateReader, type JobState } from './job-state-reader.js';
+import { takeJob } from './packed-job.js';
+import { NoWorkersWatch, type NoWorkersInfo } from './no-workers-watch.js';
 import type { ResolvedRemoteOptions } from './options.js';
-import { REMOTE_PROTOCOL, type AnswerPayload, type JobPayload, type Refusal, type RemoteAnswer, type RemoteJobData } from './protocol.js';
+import { REMOTE_PROTOCOL, type JobPayload, type RemoteJobData } from './protocol.js';
 import { TaskRefs } from './task-ref.js';
 
-/**
- * Reported with the `noWorkers` event: jobs are waiting in Redis and no worker is connected.
- *
- * Python equivalent: none (a `multiprocessing` pool always has its own workers).
- * @example
- * ```ts
- * pool.on('noWorkers', (info: NoWorkersInfo) => console.warn('no pypool-worker is connected', info));
- * ```
- */
-export interface NoWorkersInfo {
-  /** The queue nobody serves. */
-  readonly queue: string;
-  /** Jobs of this pool waiting in Redis. */
-  readonly pending: number;
-}
+export { redactUrl } from './connection.js';
+export type { NoWorkersInfo } from './no-workers-watch.js';
 
 /** What the remote engine needs. */
 export interface RemoteEngineOptions {
@@ -71,14 +60,8 @@ interface Pending {
   readonly attempt: number;
 }
 
-/** Fields of a BullMQ job hash the reconciler reads. */
-const FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'pb', 'processedOn'] as const;
-/** How often (at most) the reconciler asks Redis whether any worker serves the queue. */
-const WORKER_CHECK_MS = 2000;
 /** Seconds after which BullMQ may drop a finished job nobody removed (see pump). */
 const BACKSTOP_AGE_S = 3600;
-/** Jobs read per pipeline. */
-const READ_BATCH = 500;
 
 /** Runs jobs on remote workers. See the module comment. */
 export class RemoteEngine implements Engine {
@@ -90,22 +73,18 @@ export class RemoteEngine implements Engine {
   private readonly pending = new Map<string, Pending>();
   private readonly attempts = new WeakMap<Job, number>();
   private readonly exitListeners: ((info: WorkerExitInfo) => void)[] = [];
-  private readonly onNoWorkers: ((info: NoWorkersInfo) => void) | undefined;
+  private readonly noWorkers: NoWorkersWatch | undefined;
   private readonly producerId = randomBytes(6).toString('hex');
   private nextId = 1;
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
-  /** Job ids an event or a timer asked to look at. */
-  private readonly toCheck = new Set<string>();
-  private checkScheduled = false;
-  private reading = false;
-  private connection: { libs: RemoteLibraries; redis: RedisClient; eventsRedis: RedisClient; bull: Queue; events: QueueEvents } | undefined;
+  private readonly reader: JobStateReader;
+  private readonly remover = new JobRemover(() => this.connection?.bull);
+  private connection: RemoteConnection | undefined;
   private readonly ready: Promise<void>;
   private connectError: unknown;
   private timer: NodeJS.Timeout | undefined;
   /** Last time Redis answered (ms); pending results fail after connectionTimeout without an answer. */
   private lastContact = Date.now();
-  private lastWorkerCheck = 0;
-  private noWorkersReported = false;
   private shutdown: Promise<void> | undefined;
   /** Set while terminate() removes jobs from Redis: the connection must stay open until then. */
   private removing = false;
@@ -114,8 +93,15 @@ export class RemoteEngine implements Engine {
   constructor(options: RemoteEngineOptions) {
     this.size = options.processes;
     this.options = options.remote;
-    this.onNoWorkers = options.onNoWorkers;
+    this.noWorkers = options.onNoWorkers && new NoWorkersWatch(this.options.queue, options.onNoWorkers);
     this.refs = new TaskRefs(options.modules);
+    this.reader = new JobStateReader({
+      connection: () => this.connection,
+      keyPrefix: `${this.options.prefix}:${this.options.queue}:`,
+      readable: (id) => this.readable(id),
+      contacted: () => (this.lastContact = Date.now()),
+      found: (id, state) => this.reconcile(id, state),
+    });
     this.ready = this.start();
   }
 
@@ -192,31 +178,26 @@ export class RemoteEngine implements Engine {
 
   private async start(): Promise<void> {
     try {
-      const libs = await loadRemoteLibraries();
-      if (this.engineState === 'terminated' && !this.busy()) return;
-      const redis = connect(libs, this.options.redis);
-      const eventsRedis = connect(libs, this.options.redis);
-      // Errors are retried by ioredis; without a listener they would be printed as unhandled.
-      redis.on('error', () => {});
-      eventsRedis.on('error', () => {});
-      const bull = new libs.bullmq.Queue(this.options.queue, { connection: redis, prefix: this.options.prefix });
-      bull.on('error', () => {});
-      const events = new libs.bullmq.QueueEvents(this.options.queue, { connection: eventsRedis, prefix: this.options.prefix, autorun: true });
-      events.on('error', () => {});
-      // A completion event carries the answer: settle from it at once (one round trip less).
-      // Other events only say which job to read; the reconciler reads the rest.
-      events.on('completed', ({ jobId, returnvalue }) => {
-        if (!this.pending.has(jobId)) return;
-        const text: unknown = typeof returnvalue === 'string' ? returnvalue : JSON.stringify(returnvalue);
-        if (typeof text === 'string' && text.startsWith('{')) this.settle(jobId, (job) => this.settleAnswer(job, text), true);
-        else this.check([jobId]);
-      });
-      events.on('failed', ({ jobId }) => {
-        if (this.pending.has(jobId)) this.check([jobId]);
-      });
-      // After a reconnection (Redis restarted, network back), events may have been missed.
-      redis.on('ready', () => this.check(this.pending.keys()));
-      this.connection = { libs, redis, eventsRedis, bull, events };
+      this.connection = await openConnection(
+        this.options,
+        {
+          // A completion event carries the answer: settle from it at once (one round trip less).
+          // Other events only say which job to read; the reconciler reads the rest.
+          completed: (jobId, returnvalue) => {
+            if (!this.pending.has(jobId)) return;
+            const text: unknown = typeof returnvalue === 'string' ? returnvalue : JSON.stringify(returnvalue);
+            if (typeof text === 'string' && text.startsWith('{')) this.settle(jobId, (job) => settleAnswer(job, text), true);
+            else this.reader.check([jobId]);
+          },
+          failed: (jobId) => {
+            if (this.pending.has(jobId)) this.reader.check([jobId]);
+          },
+          // After a reconnection (Redis restarted, network back), events may have been missed.
+          reconnected: () => this.reader.check(this.pending.keys()),
+        },
+        () => this.engineState === 'terminated' && !this.busy(),
+      );
+      if (!this.connection) return;
       this.timer = setInterval(() => this.tick(), this.options.reconcileMs);
       this.timer.unref();
       this.pumpSoon.schedule();
@@ -249,9 +230,9 @@ export class RemoteEngine implements Engine {
     if (this.timer) clearInterval(this.timer);
     const connection = this.connection;
     if (!connection) return;
-    await withTimeout(Promise.allSettled([connection.events.close(), connection.bull.close()]), 2000);
-    connection.redis.disconnect();
-    connection.eventsRedis.disconnect();
+    // Bounded: with Redis gone, the removals never answer (BullMQ's age limit drops the jobs).
+    await withTimeout(this.remover.flush(), 1000);
+    await closeConnection(connection);
   }
 
   // ---- dispatch --------------------------------------------------------------------------
@@ -261,7 +242,8 @@ export class RemoteEngine implements Engine {
     if (!connection || this.engineState === 'terminated') return;
     const adds: { name: string; data: RemoteJobData; opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } }[] = [];
     while (this.queue.size > 0 && this.pending.size < this.options.window) {
-      const job = this.queue.shift()!;
+      // Small chunks of map/imap are packed: a hop through Redis costs ~1 ms (packed-job.ts).
+      const job = takeJob(this.queue, this.size)!;
       const data = this.encodeJob(job);
       if (!data) continue;
       const id = `${this.producerId}-${this.nextId++}`;
@@ -287,7 +269,7 @@ export class RemoteEngine implements Engine {
           if (pending.wanted) early.push(opts.jobId);
         }
         // An event may have come before the add was confirmed: read those jobs now.
-        if (early.length > 0) this.check(early);
+        if (early.length > 0) this.reader.check(early);
       },
       (error: unknown) => {
         for (const { opts } of adds) this.settle(opts.jobId, (job) => job.fail(new RemoteJobError(`Cannot add the job to the Redis queue '${this.options.queue}': ${errorText(error)}`, { cause: error }), 'worker-lost'));
@@ -309,17 +291,6 @@ export class RemoteEngine implements Engine {
 
   // ---- results ---------------------------------------------------------------------------
 
-  /** Reads the state of these jobs soon (coalesced into one pipeline). */
-  private check(ids: Iterable<string>): void {
-    for (const id of ids) this.toCheck.add(id);
-    if (this.checkScheduled) return;
-    this.checkScheduled = true;
-    setImmediate(() => {
-      this.checkScheduled = false;
-      void this.read();
-    });
-  }
-
   private tick(): void {
     if (this.pending.size === 0) return;
     if (Date.now() - this.lastContact > this.options.connectionTimeoutMs) {
@@ -329,78 +300,37 @@ export class RemoteEngine implements Engine {
       this.pumpSoon.schedule();
       return;
     }
-    this.check(this.pending.keys());
-    if (Date.now() - this.lastWorkerCheck >= WORKER_CHECK_MS) {
-      this.lastWorkerCheck = Date.now();
-      void this.checkWorkers();
-    }
+    this.reader.check(this.pending.keys());
+    if (this.connection) this.noWorkers?.tick(this.connection.bull, () => this.pending.size);
   }
 
-  private async checkWorkers(): Promise<void> {
-    const connection = this.connection;
-    if (!connection || !this.onNoWorkers) return;
-    try {
-      const count = await connection.bull.getWorkersCount();
-      if (count > 0) this.noWorkersReported = false;
-      else if (!this.noWorkersReported && this.pending.size > 0) {
-        this.noWorkersReported = true;
-        this.onNoWorkers({ queue: this.options.queue, pending: this.pending.size });
-      }
-    } catch {
-      // Unreachable Redis is reported by the connection timeout.
-    }
+  /** Whether job `id` can be read in Redis (its add confirmed); a job not added yet is read once it is. */
+  private readable(id: string): boolean {
+    const pending = this.pending.get(id);
+    if (pending && !pending.added) pending.wanted = true;
+    return pending?.added === true;
   }
 
-  private async read(): Promise<void> {
-    const connection = this.connection;
-    if (!connection || this.reading) {
-      if (this.reading && this.toCheck.size > 0) setTimeout(() => this.check([]), 20).unref();
-      return;
-    }
-    this.reading = true;
-    try {
-      while (this.toCheck.size > 0) {
-        const ids = [...this.toCheck].filter((id) => this.pending.get(id)?.added).slice(0, READ_BATCH);
-        for (const id of ids) this.toCheck.delete(id);
-        for (const id of [...this.toCheck]) {
-          const pending = this.pending.get(id);
-          if (pending && !pending.added) pending.wanted = true;
-          if (!pending?.added) this.toCheck.delete(id);
-        }
-        if (ids.length === 0) break;
-        const base = `${this.options.prefix}:${this.options.queue}:`;
-        const pipeline = connection.redis.pipeline();
-        for (const id of ids) pipeline.hmget(base + id, ...FIELDS).exists(base + id).exists(`${base + id}:lock`);
-        const replies = await pipeline.exec();
-        this.lastContact = Date.now();
-        if (!replies) break;
-        ids.forEach((id, i) => {
-          const fields = replies[3 * i]?.[1] as (string | null)[] | undefined;
-          const exists = replies[3 * i + 1]?.[1] === 1;
-          const locked = replies[3 * i + 2]?.[1] === 1;
-          if (fields) this.reconcile(id, fields, exists, locked);
-        });
-      }
-    } catch {
-      // Redis unreachable: the next tick tries again; the connection timeout bounds the wait.
-    } finally {
-      this.reading = false;
-    }
-  }
-
-  private reconcile(id: string, fields: (string | null)[], exists: boolean, locked: boolean): void {
-    const [returnvalue, failedReason, finishedOn, processedBy, processedOn] = fields;
-    if (!exists) {
-      this.settle(id, (job) =>
-        job.fail(new RemoteJobError(`Job ${id} is no longer in Redis (Redis restarted without persistence, or its data was flushed or evicted); it may or may not have run`), 'worker-lost'),
-      );
-    } else if (finishedOn && returnvalue !== null && returnvalue !== undefined) {
-      this.settle(id, (job) => this.settleAnswer(job, returnvalue), true);
-    } else if (finishedOn) {
-      if (/stalled/i.test(failedReason ?? '')) this.workerLost(id, processedBy, 'stopped renewing the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
-      else this.settle(id, (job) => job.fail(new RemoteJobError(`The remote job failed: ${failedReason ?? 'no reason given'}`), 'worker-lost'), true);
-    } else if (processedOn && !locked) {
-      this.workerLost(id, processedBy, 'lost the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
+  /** Acts on what a pending job's hash in Redis says. */
+  private reconcile(id: string, state: JobState): void {
+    switch (state.kind) {
+      case 'gone':
+        this.settle(id, (job) =>
+          job.fail(new RemoteJobError(`Job ${id} is no longer in Redis (Redis restarted without persistence, or its data was flushed or evicted); it may or may not have run`), 'worker-lost'),
+        );
+        return;
+      case 'answer':
+        this.settle(id, (job) => settleAnswer(job, state.text), true);
+        return;
+      case 'stalled':
+        this.workerLost(id, state.by, 'stopped renewing the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
+        return;
+      case 'failed':
+        this.settle(id, (job) => job.fail(new RemoteJobError(`The remote job failed: ${state.reason ?? 'no reason given'}`), 'worker-lost'), true);
+        return;
+      case 'unlocked':
+        this.workerLost(id, state.by, 'lost the lock of its job (killed, crashed, or its event loop blocked past the lock duration)');
+        return;
     }
   }
 
@@ -417,9 +347,7 @@ export class RemoteEngine implements Engine {
       this.pumpSoon.schedule();
       return;
     }
-    const [host, pid] = splitWorker(worker);
-    const cause = new Error(`remote worker ${worker} ${what}`);
-    const error = Object.assign(new WorkerLostError(null, null, { cause }), { host, pid });
+    const error = workerLostError(worker, new Error(`remote worker ${worker} ${what}`));
     this.settle(id, (job) => job.fail(error, 'worker-lost'));
     for (const listener of this.exitListeners) {
       try {
@@ -428,38 +356,6 @@ export class RemoteEngine implements Engine {
         void Promise.reject(listenerError);
       }
     }
-  }
-
-  private settleAnswer(job: Job, text: string): void {
-    let answer: RemoteAnswer;
-    try {
-      answer = JSON.parse(text) as RemoteAnswer;
-    } catch (error) {
-      job.fail(new RemoteJobError(`The remote job's answer is not pypool's: ${errorText(error)}`), 'worker-lost');
-      return;
-    }
-    if (answer.refused) {
-      job.fail(refusalError(answer.refused, answer.by), 'worker-lost');
-      return;
-    }
-    let payload: AnswerPayload;
-    try {
-      payload = decodePayload<AnswerPayload>(answer.payload ?? '');
-    } catch (error) {
-      job.fail(new RemoteJobError(`Cannot decode the answer of worker ${answer.by}: ${errorText(error)}`), 'worker-lost');
-      return;
-    }
-    const { values, errors } = payload;
-    if (!errors && job.settleValues) {
-      job.settleValues(values);
-      return;
-    }
-    const outcomes: Outcome[] = new Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const encoded = errors?.[i];
-      outcomes[i] = encoded ? { ok: false, error: decodeThrown(encoded) } : { ok: true, value: values[i] };
-    }
-    job.settle(outcomes);
   }
 
   /** Settles a pending job once (a listener that throws does not stop the engine). */
@@ -485,47 +381,13 @@ export class RemoteEngine implements Engine {
     }
   }
 
-  /** Removes a job from Redis, best effort (a locked job is removed by its worker's completion). */
+  /** Removes a job from Redis soon, best effort (job-remover.ts). */
   private remove(id: string): void {
-    void this.connection?.bull.remove(id).catch(() => {});
+    this.remover.add(id);
   }
 
   private failEverything(reason: unknown): void {
     for (const job of this.queue.drain()) job.fail(reason, 'terminated');
     for (const id of [...this.pending.keys()]) this.settle(id, (job) => job.fail(reason, 'terminated'));
   }
-}
-
-/** The error a worker's refusal stands for. */
-function refusalError(refusal: Refusal, by: string): Error {
-  const message = `${refusal.message} (worker ${by})`;
-  const cause = refusal.cause ? decodeThrown(refusal.cause) : undefined;
-  switch (refusal.kind) {
-    case 'version':
-      return new RemoteVersionError(message);
-    case 'unknown-task':
-      return new TypeError(message);
-    case 'worker-lost': {
-      const [host, pid] = splitWorker(by);
-      return Object.assign(new WorkerLostError(null, null, { cause: cause ?? new Error(message) }), { host, pid });
-    }
-    default:
-      return new RemoteJobError(message, cause === undefined ? undefined : { cause });
-  }
-}
-
-function splitWorker(worker: string): [string, number | null] {
-  const at = worker.lastIndexOf(':');
-  const pid = Number(worker.slice(at + 1));
-  return at > 0 && Number.isInteger(pid) ? [worker.slice(0, at), pid] : [worker, null];
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
 }

@@ -89,6 +89,28 @@ describe('remote pools (real Redis, two pypool-worker processes)', function () {
     expect(labels.has('ready')).to.equal(true);
   });
 
+  it('without chunksize, map, imap and Executor.map of 1,000 items make few remote jobs (the remote default chunk size)', async () => {
+    // Counted from the workers' job log lines; a line still in a pipe can only lower the count.
+    const jobsOf = (task: string): number => workers.reduce((n, w) => n + (w.output.match(new RegExp(`\\] job \\S+ ${task}: done`, 'g'))?.length ?? 0), 0);
+    const p = pool();
+    const xs = Array.from({ length: 1000 }, (_, i) => i);
+    const before = jobsOf('echo');
+    expect(await p.map(echo, xs)).to.deep.equal(xs);
+    const seen: unknown[] = [];
+    for await (const v of p.imap(echo, xs)) seen.push(v);
+    expect(seen).to.deep.equal(xs);
+    const ex = new ProcessPoolExecutor(2, { module: TASKS, remote: { redis: redis.url, queue } });
+    pools.push({ terminate: () => ex.shutdown(true, { cancel_futures: true }) });
+    const fromExecutor: unknown[] = [];
+    for await (const v of ex.map(echo, xs)) fromExecutor.push(v);
+    expect(fromExecutor).to.deep.equal(xs);
+    await ex.shutdown(true);
+    // processes 2: map makes 4 x 2 chunks; imap and Executor.map (chunksize 1) feed the engine
+    // as their look-ahead allows, and their chunks are packed into some 40 remote jobs each
+    // (measured) instead of 1,000 each: 2,008 jobs without packing.
+    expect(jobsOf('echo') - before).to.be.at.most(150);
+  });
+
   it('close then join waits for queued work; terminate fails what is left at once', async () => {
     const p = pool();
     const done = p.map_async(sleepy, [50, 50, 50, 50], 1);

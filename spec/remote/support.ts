@@ -116,9 +116,9 @@ export class RedisServer {
 }
 
 /** Starts a pypool-worker and waits until it serves the queue. */
-export async function startWorker(redisUrl: string, queue: string, extra: string[] = []): Promise<Proc> {
+export async function startWorker(redisUrl: string, queue: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Proc> {
   const args = [WORKER_BIN, '--redis', redisUrl, '--queue', queue, '--module', fileURLToPath(TASKS), '--processes', '2', '--lock-duration', '1500', ...extra];
-  const proc = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env }));
   await waitFor(proc, 'serving queue');
   return proc;
 }
