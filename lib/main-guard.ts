@@ -55,14 +55,15 @@ export async function whileImportingTaskModule(url: string, load: () => Promise<
 }
 
 /**
- * Throws when called while this worker is importing a task module.
+ * Throws when this code may not start workers: while this worker is importing a task module,
+ * inside a `Pool`'s worker, or nested {@link MAX_NESTING} levels deep.
  * @param what - what was being created, e.g. `'a Pool'`.
  * @throws PoolStateError that shows the main guard.
  */
-export function checkNotImportingTaskModule(what: string): void {
-  checkNesting(what);
+export function checkMayStartWorkers(what: string): void {
   const url = globals[IMPORTING_KEY];
-  if (typeof url !== 'string') return;
+  // The import check first: its advice (the main guard) is the more precise one.
+  if (typeof url !== 'string') return checkNesting(what);
   throw new PoolStateError(
     `An attempt has been made to start ${what} while this worker (${current_process().name}) is still importing its task module ${url}.\n\n` +
       'This probably means that the module creates pools in its top-level code, without the main guard, so every ' +

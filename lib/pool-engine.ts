@@ -8,7 +8,7 @@
  */
 import type { Engine } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
-import { checkNotImportingTaskModule } from './main-guard.js';
+import { checkMayStartWorkers } from './main-guard.js';
 import type { ResolvedPoolOptions } from './pool-options.js';
 import type { NoWorkersInfo } from './remote/remote-engine.js';
 import { RemoteEngine } from './remote/remote-engine.js';
@@ -25,7 +25,7 @@ export function createPoolEngine(className: string, options: ResolvedPoolOptions
   }
   // Arguments the workers could not receive would stop every worker from starting.
   checkSendableInitargs(options.initargs, options.runtime);
-  checkNotImportingTaskModule(`a ${className}`);
+  checkMayStartWorkers(`a ${className}`);
   return new WorkerEngine({
     processes: options.processes,
     initializer: options.initializer,

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { executorRepr } from '../pool-repr.js';
 import { WorkerEngine } from '../engine/worker-engine.js';
-import { checkNotImportingTaskModule } from '../main-guard.js';
+import { checkMayStartWorkers } from '../main-guard.js';
 import type { Engine } from '../engine/engine.js';
 import { RemoteEngine } from '../remote/remote-engine.js';
 import { resolveRemoteOptions, type RemoteOptions } from '../remote/options.js';
@@ -99,7 +99,7 @@ export class ProcessPoolExecutor extends Executor {
     }
     // Arguments the workers could not receive would stop every worker from starting.
     checkSendableInitargs(initargs, runtime);
-    checkNotImportingTaskModule('a ProcessPoolExecutor');
+    checkMayStartWorkers('a ProcessPoolExecutor');
     this.engine = new WorkerEngine({
       processes: this.max_workers,
       initializer,
