@@ -1,5 +1,5 @@
 /**
- * One spec per tinypool 2.2 defect listed in DESIGN.md, showing pypool neutralises it, in both
+ * One spec per tinypool 2.2 defect that pypool works around (lib/internal/tinypool-worker.ts), showing pypool neutralises it, in both
  * runtimes where the defect applies. lib/internal/tinypool-worker.ts (the only tinypool
  * importer) says how each is handled. A few specs look at the adapter's internals (tinypool's
  * own queue and thread list), because the defect is about tinypool's state, not pypool's API.
