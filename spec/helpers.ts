@@ -24,4 +24,11 @@ export async function outcome<T>(promise: PromiseLike<T>, seconds = 15): Promise
 }
 
 /** Both runtimes, for specs that apply to each. */
+/** The error `promise` rejects with (within the hang guard); fails the spec when it resolves. */
+export async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
+  const settled = await outcome(promise);
+  if (settled.ok) throw new Error(`expected a failure, got ${String(settled.value)}`);
+  return settled.error as Error;
+}
+
 export const RUNTIMES = ['thread', 'process'] as const;

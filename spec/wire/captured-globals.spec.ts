@@ -7,18 +7,11 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { RUNTIMES, outcome, within } from '../helpers.js';
+import { RUNTIMES, within, rejection } from '../helpers.js';
 import { usingPool } from '../pool/support.js';
 import { sha1 } from '../fixtures/wire-module.js';
 
 const WIRE_MODULE = new URL('../fixtures/wire-module.js', import.meta.url);
-
-/** The error `promise` rejects with. */
-async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
-  const settled = await outcome(promise);
-  if (settled.ok) throw new Error(`expected a failure, got ${String(settled.value)}`);
-  return settled.error as Error;
-}
 
 for (const runtime of RUNTIMES) {
   describe(`Inline tasks reading imports named like worker globals (${runtime})`, () => {

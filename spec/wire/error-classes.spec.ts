@@ -5,17 +5,11 @@
  */
 import { expect } from 'chai';
 import { RemoteTraceback, registerExports } from '../../lib/index.js';
-import { RUNTIMES, outcome } from '../helpers.js';
+import { RUNTIMES, rejection } from '../helpers.js';
 import { usingPool } from '../pool/support.js';
 import * as wire from '../fixtures/wire-module.js';
 
 const WIRE_MODULE = new URL('../fixtures/wire-module.js', import.meta.url);
-
-async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
-  const settled = await outcome(promise);
-  if (settled.ok) throw new Error(`expected a failure, got ${String(settled.value)}`);
-  return settled.error as Error;
-}
 
 for (const runtime of RUNTIMES) {
   describe(`Errors of exported classes (${runtime})`, () => {

@@ -5,18 +5,12 @@
  */
 import { expect } from 'chai';
 import { MaybeEncodingError, SerializationError, registerExports } from '../../lib/index.js';
-import { RUNTIMES, outcome, within } from '../helpers.js';
+import { RUNTIMES, within, rejection } from '../helpers.js';
 import { usingPool } from '../pool/support.js';
 import { applyAll, calculate, mul, opsTable, pickOp, plus, secretOp } from '../fixtures/wire-module.js';
 import * as wire from '../fixtures/wire-module.js';
 
 const WIRE_MODULE = new URL('../fixtures/wire-module.js', import.meta.url);
-
-async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
-  const settled = await outcome(promise);
-  if (settled.ok) throw new Error(`expected a failure, got ${String(settled.value)}`);
-  return settled.error as Error;
-}
 
 for (const runtime of RUNTIMES) {
   describe(`Functions as arguments and results (${runtime})`, () => {
