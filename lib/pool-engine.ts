@@ -10,8 +10,7 @@ import type { Engine } from './engine/engine.js';
 import { WorkerEngine } from './engine/worker-engine.js';
 import { checkMayStartWorkers } from './main-guard.js';
 import type { ResolvedPoolOptions } from './pool-options.js';
-import type { NoWorkersInfo } from './remote/remote-engine.js';
-import { RemoteEngine } from './remote/remote-engine.js';
+import { RemoteEngine, type NoWorkersInfo } from './remote/remote-engine.js';
 import { brokenPoolError, checkSendableInitargs } from './validate.js';
 
 /**

@@ -274,9 +274,12 @@ export class WorkerEngine implements Engine {
   private pump(): void {
     if (this.queue.size === 0 || this.engineState === 'terminated' || this.brokenError) return;
     // On demand, as CPython's executors: a worker more while queued jobs outnumber idle workers.
-    let busy = 0;
-    for (const slot of this.slots) if (slot.inFlight.size > 0) busy++;
-    while (this.slots.size < this.size && this.queue.size > this.slots.size - busy) this.startWorker();
+    // (Counted only while workers are missing: pump runs for every call.)
+    if (this.slots.size < this.size) {
+      let busy = 0;
+      for (const slot of this.slots) if (slot.inFlight.size > 0) busy++;
+      while (this.slots.size < this.size && this.queue.size > this.slots.size - busy) this.startWorker();
+    }
     // Breadth first: every idle worker gets a message before any worker gets a second one, and
     // look-ahead messages leave one job for each worker still starting, so a job never waits
     // behind a long (or endless) job while another worker is idle or about to be.
