@@ -250,15 +250,7 @@ function encodingFailure(problem: string): EncodedError {
  * an argument the worker could not take (a function reference it cannot resolve).
  */
 export function serializationError(message: string): EncodedError {
-  return {
-    isError: true,
-    name: 'SerializationError',
-    base: 'Error',
-    message,
-    stack: `SerializationError: ${message}`,
-    props: { code: 'ERR_POOL_SERIALIZATION' },
-    pypoolClass: 'SerializationError',
-  };
+  return pypoolError('SerializationError', 'ERR_POOL_SERIALIZATION', message);
 }
 
 /**
@@ -266,15 +258,12 @@ export function serializationError(message: string): EncodedError {
  * (lib/wire/decode-thrown.ts): a result or thrown value that cannot be sent back.
  */
 export function maybeEncodingError(message: string): EncodedError {
-  return {
-    isError: true,
-    name: 'MaybeEncodingError',
-    base: 'Error',
-    message,
-    stack: `MaybeEncodingError: ${message}`,
-    props: { code: 'ERR_POOL_ENCODING' },
-    pypoolClass: 'MaybeEncodingError',
-  };
+  return pypoolError('MaybeEncodingError', 'ERR_POOL_ENCODING', message);
+}
+
+/** The encoding of one of pypool's own error classes, made in the worker. */
+function pypoolError(name: 'SerializationError' | 'MaybeEncodingError', code: string, message: string): EncodedError {
+  return { isError: true, name, base: 'Error', message, stack: `${name}: ${message}`, props: { code }, pypoolClass: name };
 }
 
 const BUILT_IN_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
