@@ -160,8 +160,22 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|');
     for (const line of rows) console.log(line);
   } finally {
-    for (const child of children.reverse()) child.kill(child === children.at(-1) ? 'SIGKILL' : 'SIGTERM');
+    await stopAll(children);
   }
+}
+
+/** Stops the workers (SIGTERM, SIGKILL after 5 s), then redis-server (the first child), so nothing outlives the bench. */
+async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  const exited = (child: ChildProcess): Promise<void> =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  const stop = async (child: ChildProcess): Promise<void> => {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited(child);
+    clearTimeout(timer);
+  };
+  await Promise.all(children.slice(1).map(stop));
+  if (children[0]) await stop(children[0]);
 }
 
 function row(name: string, ours: string, theirs: string, ratio: string): string {

@@ -185,8 +185,7 @@ export class RemoteEngine implements Engine {
           // Other events only say which job to read; the reconciler reads the rest.
           completed: (jobId, returnvalue) => {
             if (!this.pending.has(jobId)) return;
-            const text: unknown = typeof returnvalue === 'string' ? returnvalue : JSON.stringify(returnvalue);
-            if (typeof text === 'string' && text.startsWith('{')) this.settle(jobId, (job) => settleAnswer(job, text), true);
+            if (typeof returnvalue === 'object' && returnvalue !== null) this.settle(jobId, (job) => settleAnswer(job, returnvalue), true);
             else this.reader.check([jobId]);
           },
           failed: (jobId) => {

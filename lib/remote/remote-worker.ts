@@ -100,20 +100,65 @@ export async function startRemoteWorker(options: RemoteWorkerOptions): Promise<R
   worker.on('error', (error) => log(`[pypool-worker ${name}] ${errorText(error)}`));
   await worker.waitUntilReady();
   log(`[pypool-worker ${name}] serving queue ${options.queue} with ${options.processes} ${options.runtime === 'process' ? 'process' : 'thread'}(s); tasks from ${options.modules.join(', ')}`);
-  let stopping: Promise<void> | undefined;
-  const stop = (force: boolean): Promise<void> =>
-    (stopping ??= (async () => {
-      log(`[pypool-worker ${name}] ${force ? 'stopping now' : 'finishing the jobs it holds, then stopping'}`);
-      await worker.close(force);
-      if (force) await engine.terminate(new WorkerLostError(null, 'SIGTERM'));
-      else {
-        engine.close();
-        await engine.join();
-      }
-      connection.disconnect();
-      log(`[pypool-worker ${name}] stopped`);
+  const say = (line: string): void => log(`[pypool-worker ${name}] ${line}`);
+  let stopped = false;
+  const finish = (): void => {
+    connection.disconnect();
+    if (!stopped) say('stopped');
+    stopped = true;
+  };
+  // Separate promises: kill() while close() still waits for its jobs stops at once (a second signal).
+  let closing: Promise<void> | undefined;
+  let killing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      say('finishing the jobs it holds, then stopping');
+      await untilClosedOrRedisGone(worker.close(), connection, say);
+      engine.close();
+      await engine.join();
+      finish();
     })());
-  return { name, close: () => stop(false), kill: () => stop(true) };
+  const kill = (): Promise<void> =>
+    (killing ??= (async () => {
+      say('stopping now');
+      // BullMQ's close(true) returns the pending close() after a first signal, which waits for
+      // the jobs held: failing them locally first lets it finish (their producers get WorkerLostError).
+      const closed = worker.close(true);
+      await engine.terminate(new WorkerLostError(null, 'SIGTERM'));
+      await untilClosedOrRedisGone(closed, connection, say);
+      finish();
+    })());
+  return { name, close, kill };
+}
+
+/** How long Redis may stay unreachable while the worker stops before it gives up on it. */
+const REDIS_GONE_MS = 5000;
+
+/**
+ * Waits for BullMQ's close, which delivers the answers of the jobs held (so it waits for them to
+ * finish) and then closes the connection. With Redis unreachable those writes never complete
+ * (ioredis retries forever), and a worker asked to stop would never exit: once Redis has been
+ * unreachable for {@link REDIS_GONE_MS}, the worker disconnects and stops; the producer fails
+ * the jobs it held when it sees their locks expire.
+ */
+async function untilClosedOrRedisGone(closing: Promise<void>, connection: RedisClient, log: (line: string) => void): Promise<void> {
+  let unreachableSince: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const gone = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (connection.status === 'ready') unreachableSince = undefined;
+      else if ((unreachableSince ??= Date.now()) + REDIS_GONE_MS <= Date.now()) {
+        log(`Redis has been unreachable for ${REDIS_GONE_MS / 1000} s: the answers of the jobs this worker holds cannot be delivered; stopping without them`);
+        connection.disconnect();
+        resolve();
+      }
+    }, 250);
+  });
+  try {
+    await Promise.race([closing.catch(() => {}), gone]);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Runs one remote job on the local engine; never throws (a failure is an answer too). */

@@ -3,7 +3,7 @@
  * trimmed event stream, a lost connection, and pypool-worker's own flags and shutdown.
  */
 import { expect } from 'chai';
-import { Pool, ProcessPoolExecutor, RemoteJobError, SerializationError, type PoolOptions } from '../../lib/index.js';
+import { Pool, ProcessPoolExecutor, RemoteJobError, SerializationError, WorkerLostError, type PoolOptions } from '../../lib/index.js';
 import { within } from '../helpers.js';
 import { echo, sleepy, square, whereAmI } from './tasks.js';
 import { RedisServer, TASKS, freshQueue, killAll, startWorker, waitFor, type Proc } from './support.js';
@@ -45,6 +45,17 @@ describe('remote pools: window, limits, shutdown (real Redis, real workers)', fu
     try {
       const [waiting, active] = await Promise.all([client.llen(`bull:${queue}:wait`), client.llen(`bull:${queue}:active`)]);
       return waiting + active;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** Resolves once a job of `queue` is active (held by a worker). */
+  async function untilActive(queue: string): Promise<void> {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    try {
+      while ((await client.llen(`bull:${queue}:active`)) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
       client.disconnect();
     }
@@ -136,5 +147,40 @@ describe('remote pools: window, limits, shutdown (real Redis, real workers)', fu
     await within(proc.exited, 10, 'the worker exit');
     expect(proc.child.exitCode).to.equal(0);
     await waitFor(proc, 'stopped', 1);
+  });
+
+  it('a second SIGTERM stops pypool-worker at once while the first still waits for a held job', async () => {
+    const queue = freshQueue();
+    const proc = await worker(queue, ['--processes', '1']);
+    const p = pool(queue);
+    const running = p.apply_async(sleepy, [60_000]);
+    await within(untilActive(queue), 10, 'the job to start');
+    proc.child.kill('SIGTERM');
+    await waitFor(proc, 'finishing the jobs it holds', 5);
+    proc.child.kill('SIGTERM');
+    await within(proc.exited, 10, 'the worker exit after the second signal');
+    expect(proc.output).to.include('stopping now');
+    expect(await within(running.get().catch((e: unknown) => e), 10, 'the held job')).to.be.instanceOf(WorkerLostError);
+  });
+
+  it('pypool-worker asked to stop exits even when Redis is gone (it cannot deliver the answers it holds)', async () => {
+    const own = await RedisServer.start();
+    try {
+      const queue = freshQueue();
+      const proc = await startWorker(own.url, queue, ['--processes', '1']);
+      procs.push(proc);
+      const p = new Pool({ processes: 1, module: TASKS, remote: { redis: own.url, queue, reconcileInterval: 0.2, connectionTimeout: 1 } });
+      stops.push(() => p.terminate());
+      const r = p.apply_async(sleepy, [1500]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await own.kill();
+      proc.child.kill('SIGTERM');
+      await within(proc.exited, 20, 'the worker exit with Redis gone');
+      expect(proc.output).to.match(/Redis has been unreachable .* stopping without them/);
+      expect(proc.child.exitCode).to.equal(0);
+      expect(await within(r.get().catch((e: unknown) => e), 10, 'the result')).to.be.instanceOf(RemoteJobError);
+    } finally {
+      await own.kill();
+    }
   });
 });
