@@ -6,7 +6,10 @@
  *
  * Rows: map over 1,000,000 ints at chunksize 1,000 and 10,000, and the apply round trip
  * (sequential). "raw BullMQ" adds the same chunks by hand (addBulk, JSON data, results from
- * QueueEvents, removeOnComplete) to a plain BullMQ Worker that squares them in its processor.
+ * QueueEvents, removeOnComplete) to plain BullMQ Workers that square them: "inline" in the
+ * processor, on the event loop that renews the job locks (the fastest possible, but a CPU-bound
+ * task there loses its lock), "sandboxed" in BullMQ's own worker threads (`useWorkerThreads`),
+ * which keeps the loop free as pypool-worker's local pool does: the like-for-like baseline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -85,18 +88,22 @@ class Raw {
 }
 
 /** Timings (ms) of RUNS interleaved repetitions of each side, so load changes hit both alike. */
-interface Pair {
+interface Timings {
   readonly ours: number[];
-  readonly theirs: number[];
+  readonly inline: number[];
+  readonly sandboxed: number[];
 }
 
-async function interleaved(ours: () => Promise<void>, theirs: () => Promise<void>): Promise<Pair> {
-  const pair: Pair = { ours: [], theirs: [] };
+type Side = () => Promise<void>;
+
+async function interleaved(ours: Side, inline: Side, sandboxed: Side): Promise<Timings> {
+  const t: Timings = { ours: [], inline: [], sandboxed: [] };
   for (let i = 0; i < RUNS; i++) {
-    pair.ours.push(await timed(ours));
-    pair.theirs.push(await timed(theirs));
+    t.ours.push(await timed(ours));
+    t.inline.push(await timed(inline));
+    t.sandboxed.push(await timed(sandboxed));
   }
-  return pair;
+  return t;
 }
 
 async function timed(run: () => Promise<void>): Promise<number> {
@@ -112,8 +119,8 @@ function median(xs: readonly number[]): number {
 }
 
 /** The ratios ours/theirs of each repetition: median and range. */
-function ratios(pair: Pair): string {
-  const r = pair.ours.map((t, i) => t / pair.theirs[i]!);
+function ratios(ours: readonly number[], theirs: readonly number[]): string {
+  const r = ours.map((t, i) => t / theirs[i]!);
   return `${median(r).toFixed(2)}x (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
 }
 
@@ -128,36 +135,46 @@ async function main(): Promise<void> {
     const rawWorker = fileURLToPath(new URL('./remote-raw-worker.js', import.meta.url));
     for (let i = 0; i < 2; i++) {
       children.push(await start(process.execPath, [bin, '--redis', url, '--queue', 'bench-pypool', '--module', tasks, '--processes', '2', '--quiet'], 'serving queue'));
-      children.push(await start(process.execPath, [rawWorker, url, 'bench-raw', '2'], 'serving queue'));
+      children.push(await start(process.execPath, [rawWorker, url, 'bench-raw', '2', 'inline'], 'serving queue'));
+      children.push(await start(process.execPath, [rawWorker, url, 'bench-sandboxed', '2', 'sandboxed'], 'serving queue'));
     }
     const pool = new Pool({ processes: 4, module: tasks, remote: { redis: url, queue: 'bench-pypool' } });
     const raw = await Raw.open(url, 'bench-raw');
+    const sandboxed = await Raw.open(url, 'bench-sandboxed');
     const xs = Array.from({ length: N }, (_, i) => i);
     const rows: string[] = [];
     await pool.map(square, xs.slice(0, 10_000), 1000); // warm-up: connections, worker start-up
     await raw.run([xs.slice(0, 1000)]);
+    await sandboxed.run([xs.slice(0, 1000)]);
     for (const chunksize of APPLY_ONLY ? [] : [1000, 10_000]) {
       const chunks: number[][] = [];
       for (let i = 0; i < N; i += chunksize) chunks.push(xs.slice(i, i + chunksize));
-      const pair = await interleaved(async () => void (await pool.map(square, xs, chunksize)), async () => void (await raw.run(chunks)));
+      const t = await interleaved(
+        async () => void (await pool.map(square, xs, chunksize)),
+        async () => void (await raw.run(chunks)),
+        async () => void (await sandboxed.run(chunks)),
+      );
       const rate = (ms: number): string => `${((N / ms) * 1000 / 1e6).toFixed(2)} M items/s`;
-      rows.push(row(`map 1,000,000 ints, chunksize ${chunksize.toLocaleString('en')}`, rate(median(pair.ours)), rate(median(pair.theirs)), ratios(pair)));
+      rows.push(row(`map 1,000,000 ints, chunksize ${chunksize.toLocaleString('en')}`, t, rate));
     }
-    const pair = await interleaved(
-      async () => {
-        for (let i = 0; i < APPLY_CALLS; i++) await pool.apply(square, [i]);
-      },
-      async () => {
-        for (let i = 0; i < APPLY_CALLS; i++) await raw.run([[i]]);
-      },
+    const sequential = (each: (i: number) => Promise<unknown>) => async (): Promise<void> => {
+      for (let i = 0; i < APPLY_CALLS; i++) await each(i);
+    };
+    const t = await interleaved(
+      sequential((i) => pool.apply(square, [i])),
+      sequential((i) => raw.run([[i]])),
+      sequential((i) => sandboxed.run([[i]])),
     );
     const perCall = (ms: number): string => `${((ms / APPLY_CALLS) * 1000).toFixed(0)} µs`;
-    rows.push(row('apply round trip (sequential)', perCall(median(pair.ours)), perCall(median(pair.theirs)), ratios(pair)));
+    rows.push(row('apply round trip (sequential)', t, perCall));
     pool.close();
     await pool.join();
     await raw.close();
-    console.log(`| remote, loopback, 2 workers × 2 (median of ${RUNS} interleaved runs) | pypool remote Pool | raw BullMQ | pypool / raw (time): median (range) |`);
-    console.log('|---|---|---|---|');
+    await sandboxed.close();
+    console.log(
+      `| remote, loopback, 2 workers × 2 (median of ${RUNS} interleaved runs) | pypool remote Pool | raw BullMQ, inline | raw BullMQ, sandboxed | pypool ÷ inline (time): median (range) | pypool ÷ sandboxed (time) |`,
+    );
+    console.log('|---|---|---|---|---|---|');
     for (const line of rows) console.log(line);
   } finally {
     await stopAll(children);
@@ -178,8 +195,8 @@ async function stopAll(children: readonly ChildProcess[]): Promise<void> {
   if (children[0]) await stop(children[0]);
 }
 
-function row(name: string, ours: string, theirs: string, ratio: string): string {
-  return `| ${name} | ${ours} | ${theirs} | ${ratio} |`;
+function row(name: string, t: Timings, show: (ms: number) => string): string {
+  return `| ${name} | ${show(median(t.ours))} | ${show(median(t.inline))} | ${show(median(t.sandboxed))} | ${ratios(t.ours, t.inline)} | ${ratios(t.ours, t.sandboxed)} |`;
 }
 
 await main();
