@@ -228,6 +228,28 @@ describe('Pool.imap: back-pressure, cancellation and pool state (thread)', funct
     }
   });
 
+  it('refills its look-ahead in steps of half of it, never beyond it', async () => {
+    const pool = new Pool(2);
+    try {
+      const input = counted();
+      const it = pool.imap((x: number) => x, input.gen, { chunksize: 5, buffersize: 4 });
+      await sleep(100);
+      expect(input.pulled()).to.equal(20); // the whole look-ahead at once
+      const pulled: number[] = [];
+      for (let consumed = 1; consumed <= 20; consumed++) {
+        await within(it.next());
+        await sleep(5); // give the pool every chance to read ahead
+        pulled.push(input.pulled());
+        expect(input.pulled() - consumed).to.be.at.most(4 * 5);
+      }
+      // Two chunks read (one step) as the second and the fourth chunk are finished, not one per chunk.
+      expect(pulled).to.deep.equal([20, 20, 20, 20, 20, 20, 20, 20, 20, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 40]);
+      await it.return();
+    } finally {
+      await pool.terminate();
+    }
+  });
+
   it('uses a default look-ahead tied to the number of workers and the chunk size', async () => {
     const pool = new Pool(3);
     try {
