@@ -22,12 +22,6 @@ const LONG_JOB_MS = 20;
 /** A batch of short jobs should take about this long, so message costs are amortised. */
 const TARGET_BATCH_MS = 2;
 const DEFAULT_MAX_BATCH = 256;
-/**
- * Jobs measured shorter than this (ms) cost less than the message that carries them (a
- * postMessage that wakes an idle worker costs 20-50 µs of the main thread here): spreading
- * them over the workers buys no parallelism, only messages, so one worker takes them together.
- */
-const SHORT_JOB_MS = 0.05;
 /** Jobs sent together in one message to one worker. */
 export interface Batch {
   /** Sequence number of the message on its worker, from 1. */
@@ -84,8 +78,8 @@ export class Pacing {
   batchSize(queued: number, workers: number, assigned: number): number {
     if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
     const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const share = this.msPerJob < SHORT_JOB_MS ? queued : Math.ceil(queued / (workers * MAX_IN_FLIGHT));
-    let size = Math.max(1, Math.min(byTime, share, this.maxBatch));
+    const fairShare = Math.ceil(queued / (workers * MAX_IN_FLIGHT));
+    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
     const limit = this.maxtasksperchild;
     if (limit !== undefined) size = Math.min(size, limit - assigned);
     return size;

@@ -10,10 +10,12 @@ describe('worker engine pacing: jobs per message', () => {
     expect(new Pacing(undefined, undefined).batchSize(100, 2, 0)).to.equal(1);
   });
 
-  it('gives jobs shorter than a message to one worker together (no parallelism to gain, only messages)', () => {
+  it('spreads short jobs over the workers too: a job time measured on earlier jobs may not hold for the next', () => {
+    // A pool warmed up with tiny calls, then given 16 heavy ones at once: were the tiny time
+    // trusted to put them all in one message, one worker would run all 16 while the other idles.
     const pacing = new Pacing(undefined, undefined);
     pacing.measure(0.01, 1); // 10 µs per job
-    expect(pacing.batchSize(8, 2, 0)).to.equal(8);
+    expect(pacing.batchSize(16, 2, 0)).to.equal(4);
     expect(pacing.batchSize(1000, 2, 0)).to.equal(200); // about 2 ms of work per message
   });
 
@@ -39,5 +41,26 @@ describe('worker engine pacing: jobs per message', () => {
     const one = new Pacing(1, undefined);
     one.measure(0.01, 1);
     expect(one.batchSize(50, 2, 0)).to.equal(1);
+  });
+});
+
+describe('worker engine pacing: a burst after short jobs (real workers)', () => {
+  it('runs a burst of heavy calls on every worker although earlier calls measured tiny', async () => {
+    const { Pool } = await import('../../lib/index.js');
+    const pool = new Pool(2);
+    try {
+      await pool.map((x: number) => x + 1, Array.from({ length: 200 }, (_, i) => i), 1); // tiny: ~µs per call
+      const heavy = async (ms: number): Promise<number> => {
+        const { threadId } = await import('node:worker_threads');
+        const end = Date.now() + ms;
+        while (Date.now() < end); // busy: the worker cannot take anything else meanwhile
+        return threadId;
+      };
+      const results = Array.from({ length: 8 }, () => pool.apply_async(heavy, [40]));
+      const threads = await Promise.all(results.map((r) => r.get(30)));
+      expect(new Set(threads).size).to.equal(2);
+    } finally {
+      await pool.terminate();
+    }
   });
 });
