@@ -5,21 +5,18 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { inspect } from 'node:util';
-import { AsyncResult, type ResultCallbacks } from './async-result.js';
+import type { AsyncResult, ResultCallbacks } from './async-result.js';
 import type { Engine, TaskFunction } from './engine/engine.js';
-import { PoolStateError } from './errors.js';
-import { IMapIterator, type IMapOptions } from './imap/imap-iterator.js';
-import { CallJob } from './jobs/call-job.js';
-import { ChunkJob, forEachChunk } from './jobs/chunk-job.js';
-import { MapResult } from './map-result.js';
-import { CALLBACK_KEYS, checkCallbacks, imapOptions, mapArguments } from './pool-arguments.js';
+import type { IMapIterator, IMapOptions } from './imap/imap-iterator.js';
+import type { MapResult } from './map-result.js';
 import type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 import { PoolWatch } from './pool-watch.js';
-import { ResultSink, resultAccess } from './result-access.js';
 import { createPoolEngine } from './pool-engine.js';
+import { PoolLifecycle } from './pool-lifecycle.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { poolRepr, poolStateName, type PoolStateName } from './pool-repr.js';
-import { argumentList, poolNotRunning, requireFunction } from './validate.js';
+import { openIMap, submitCall, submitMap, type PoolTarget } from './pool-submit.js';
+import { poolNotRunning, requireFunction } from './validate.js';
 
 export { defaultChunksize } from './jobs/chunk-job.js';
 export { checkChunksize } from './pool-arguments.js';
@@ -44,11 +41,9 @@ export type { MapAsyncOptions, PoolEvents } from './pool-types.js';
 export class Pool extends EventEmitter<PoolEvents> {
   /** @internal */
   protected readonly engine: Engine;
-  readonly #processCount: number;
-  /** Results in an async callback and imap iterators reading async input: close()/terminate() must reach them. */
-  readonly #watch = new PoolWatch();
-  /** Set by the first terminate(): later calls wait for it. */
-  #stopping: Promise<void> | undefined;
+  /** What submissions need: the engine, the watch over what close()/terminate() must reach, the size. */
+  readonly #target: PoolTarget;
+  readonly #lifecycle: PoolLifecycle;
 
   /**
    * Starts the workers.
@@ -66,19 +61,11 @@ export class Pool extends EventEmitter<PoolEvents> {
   ) {
     super();
     const options = resolvePoolOptions(processes, initializer, initargs, maxtasksperchild);
-    this.#processCount = options.processes;
     this.engine = this.createEngine(options);
     // CPython's Pool and ThreadPool start every worker (and its initializer) here.
     this.engine.prestart?.();
-    this.engine.on('workerExit', (info) => {
-      try {
-        this.emit('workerExit', info);
-      } catch (listenerError) {
-        // The engine must finish handling the exit (replace the worker, requeue its jobs) whatever
-        // a listener does, or later results hang; the listener's error is still reported.
-        void Promise.reject(listenerError);
-      }
-    });
+    this.#target = { engine: this.engine, watch: new PoolWatch(), processes: options.processes };
+    this.#lifecycle = new PoolLifecycle(this.engine, this.#target.watch, (event, info) => (event === 'workerExit' ? this.emit(event, info!) : this.emit(event)));
   }
 
   /** @internal Which engine runs the tasks; ThreadPool overrides it. */
@@ -96,7 +83,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   get processes(): number {
-    return this.#processCount;
+    return this.#target.processes;
   }
 
   /**
@@ -121,7 +108,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   override toString(): string {
-    return poolRepr(this.constructor.name, this.state, this.#processCount);
+    return poolRepr(this.constructor.name, this.state, this.processes);
   }
 
   /** `console.log(pool)` prints the same as `String(pool)`. */
@@ -166,12 +153,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   apply_async<A extends unknown[], R>(fn: (...args: A) => R, args?: A, callbacks?: ResultCallbacks<Awaited<R>>): AsyncResult<Awaited<R>> {
-    this.checkRunning();
-    this.checkFunction(fn);
-    const callArgs = argumentList(args ?? [], 'args');
-    const result = new AsyncResult<Awaited<R>>(checkCallbacks(callbacks, CALLBACK_KEYS, 'apply_async'), this.#watch);
-    this.engine.submit(new CallJob(this.taskFunction(fn), callArgs, new ResultSink(result as AsyncResult<unknown>)));
-    return result;
+    return submitCall(this.#target, this.#task(fn), args, callbacks);
   }
 
   /**
@@ -211,7 +193,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   map_async<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>): MapResult<Awaited<R>> {
-    return this.#submitMap(fn, iterable, chunksizeOrOptions, false);
+    return submitMap(this.#target, this.#task(fn), iterable, chunksizeOrOptions, false);
   }
 
   /**
@@ -246,7 +228,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     iterable: Iterable<A>,
     chunksizeOrOptions?: number | null | MapAsyncOptions<Awaited<R>>,
   ): MapResult<Awaited<R>> {
-    return this.#submitMap(fn, iterable, chunksizeOrOptions, true);
+    return submitMap(this.#target, this.#task(fn), iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -270,7 +252,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.#submitIMap(fn, iterable, chunksizeOrOptions, true);
+    return openIMap(this.#target, this.#task(fn), iterable, chunksizeOrOptions, true);
   }
 
   /**
@@ -291,7 +273,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   imap_unordered<T, R>(fn: (item: T) => R, iterable: Iterable<T> | AsyncIterable<T>, chunksizeOrOptions?: number | null | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.#submitIMap(fn, iterable, chunksizeOrOptions, false);
+    return openIMap(this.#target, this.#task(fn), iterable, chunksizeOrOptions, false);
   }
 
   /** camelCase alias of {@link Pool.imap_unordered}. */
@@ -310,10 +292,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   close(): void {
-    if (this.engine.state !== 'running') return;
-    this.engine.close();
-    this.#watch.closed();
-    this.emit('close');
+    this.#lifecycle.close();
   }
 
   /**
@@ -329,9 +308,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   join(): Promise<void> {
-    if (this.engine.state === 'running') return Promise.reject(new PoolStateError('Pool is still running; call close() or terminate() before join()'));
-    // Like CPython's join (which joins its result handler), also wait for async callbacks.
-    return this.engine.join().then(() => this.#watch.callbacksDone());
+    return this.#lifecycle.join();
   }
 
   /**
@@ -347,28 +324,8 @@ export class Pool extends EventEmitter<PoolEvents> {
    * await pool.terminate();
    * ```
    */
-  async terminate(): Promise<void> {
-    // Once only: a callback or listener that calls terminate() while terminate() fails the
-    // jobs would otherwise re-enter the engine's terminate (endless recursion).
-    if (this.#stopping) return this.#stopping;
-    let stopped!: () => void;
-    this.#stopping = new Promise<void>((resolve) => (stopped = resolve));
-    let listenerError: { error: unknown } | undefined;
-    try {
-      this.emit('terminate');
-    } catch (error) {
-      // A throwing 'terminate' listener must not leave the pool running and its results pending.
-      listenerError = { error };
-    }
-    try {
-      await this.engine.terminate(new PoolStateError('The pool was terminated before this task finished'));
-    } finally {
-      // The engine has failed its jobs; settle what it does not hold: results still in an async
-      // callback, imap iterators waiting for async input.
-      this.#watch.terminated();
-      stopped();
-    }
-    if (listenerError) throw listenerError.error;
+  terminate(): Promise<void> {
+    return this.#lifecycle.terminate();
   }
 
   /**
@@ -421,31 +378,10 @@ export class Pool extends EventEmitter<PoolEvents> {
     return fn;
   }
 
-  #submitIMap<R>(
-    fn: TaskFunction,
-    iterable: Iterable<unknown> | AsyncIterable<unknown>,
-    chunksizeOrOptions: number | null | undefined | IMapOptions,
-    ordered: boolean,
-  ): IMapIterator<R> {
+  /** `fn` as the engine runs it, once the pool is known to accept work and `fn` to be runnable. */
+  #task(fn: TaskFunction): TaskFunction {
     this.checkRunning();
     this.checkFunction(fn);
-    const { chunksize, buffersize } = imapOptions(chunksizeOrOptions, ordered);
-    return new IMapIterator<R>(this.engine, this.taskFunction(fn), iterable, { chunksize, buffersize, ordered, watch: this.#watch });
-  }
-
-  #submitMap<R>(
-    fn: TaskFunction,
-    iterable: Iterable<unknown>,
-    chunksizeOrOptions: number | null | undefined | MapAsyncOptions<R>,
-    star: boolean,
-  ): MapResult<R> {
-    this.checkRunning();
-    this.checkFunction(fn);
-    const { items, chunksize, callbacks } = mapArguments(iterable, chunksizeOrOptions, star, this.#processCount);
-    const result = new MapResult<R>(items.length, chunksize, callbacks, this.#watch);
-    const task = this.taskFunction(fn);
-    const sink = resultAccess.mapSink(result as MapResult<unknown>);
-    forEachChunk(items, chunksize, (chunk, start) => this.engine.submit(new ChunkJob(task, chunk, star, start, sink)));
-    return result;
+    return this.taskFunction(fn);
   }
 }
