@@ -14,18 +14,18 @@ import { SerializationError, WorkerLostError } from '../errors.js';
 import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js';
 import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../wire/decode-thrown.js';
-import { describeFunction, toModuleUrl, type RegisteredFunction } from '../task-function.js';
+import { describeFunction, toModuleUrl } from '../task-function.js';
 import { mainModuleUrl } from '../main-module.js';
 import { childNesting } from '../main-guard.js';
-import type { FunctionSpec, JobRequest, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
+import type { FunctionSpec, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
 import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
-import type { Movable } from '../transfer.js';
-import { callName, settleRefused, toOutcomes, toOutgoingJob } from '../wire/job-message.js';
+import { callName, settleRefused, toOutcomes } from '../wire/job-message.js';
+import { buildBatchMessage } from './batch-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
-import { MAX_IN_FLIGHT, Pacing, type Batch, type Slot } from './worker-slot.js';
+import { createSlot, MAX_IN_FLIGHT, openBatchesOf, Pacing, type Batch, type Slot } from './worker-slot.js';
 
 /** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
 const MAX_START_FAILURES = 3;
@@ -132,19 +132,7 @@ export class WorkerEngine implements Engine {
       resourceLimits: this.options.resourceLimits,
       onLastWords: (words) => this.onLastWords(slot, words),
     });
-    const slot: Slot = {
-      handle,
-      name: `PoolWorker-${this.nextWorkerNumber++}`,
-      inFlight: new Set(),
-      knownFns: new Set(),
-      assigned: 0,
-      retiring: false,
-      initialized: false,
-      lastSeq: 0,
-      progress: runtime === 'thread' ? new Int32Array(new SharedArrayBuffer(8)) : undefined,
-      lastWords: undefined,
-      deathCause: undefined,
-    };
+    const slot = createSlot(handle, `PoolWorker-${this.nextWorkerNumber++}`, runtime === 'thread');
     this.slots.add(slot);
     void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
     this.sendInit(slot);
@@ -215,10 +203,7 @@ export class WorkerEngine implements Engine {
    */
   private failOrGiveBack(batches: readonly Batch[], slot: Slot, error: WorkerLostError): number {
     // Jobs settled from the worker's last words are done; the rest are triaged.
-    const open = batches.map((batch) => ({ seq: batch.seq, jobs: batch.jobs.slice(batch.settled), settled: batch.settled }));
-    const where = slot.progress ? ([slot.progress[0]!, slot.progress[1]!] as const) : slot.lastWords;
-    const at = where && open.find((batch) => batch.seq === where[0]);
-    const progress = where && ([where[0], where[1] - (at?.settled ?? 0)] as const);
+    const { open, progress } = openBatchesOf(slot, batches);
     const { lost, unstarted } = triage(open, progress);
     for (const job of unstarted) {
       if (this.givenBack.has(job) || this.engineState === 'terminated') {
@@ -320,39 +305,14 @@ export class WorkerEngine implements Engine {
   }
 
   private sendBatch(slot: Slot, jobs: Job[]): void {
-    const fns: (readonly [number, FunctionSpec])[] = [];
-    const requests: JobRequest[] = [];
-    const sent: Job[] = [];
-    const unsendable: (Map<number, SerializationError> | undefined)[] = [];
-    const transferList: Movable[] = [];
-    const owners = new Map<object, number>();
-    const threads = this.options.runtime !== 'process';
-    for (let k = 0; k < jobs.length; k++) {
-      const job = jobs[k]!;
-      let registered: RegisteredFunction;
-      try {
-        registered = describeFunction(job.fn);
-      } catch (error) {
-        this.fail(job, error, 'unsendable');
-        continue;
-      }
-      const outgoing = toOutgoingJob(registered.id, job, { threads, owners, index: sent.length, thorough: this.sendAlone.has(job) });
-      if (outgoing !== 'shared' && 'refused' in outgoing) {
-        settleRefused(job, outgoing); // nothing of it can be sent: not sent, not counted
-        this.outstanding--;
-        continue;
-      }
-      if (outgoing === 'shared') {
-        // Give this job and the rest back: they go in the next message, with their own copies.
-        for (const rest of jobs.slice(k)) this.queue.pushFront(rest);
-        break;
-      }
-      if (!slot.knownFns.has(registered.id) && !fns.some(([id]) => id === registered.id)) fns.push([registered.id, registered.spec]);
-      requests.push(outgoing.request);
-      unsendable.push(outgoing.unsendable);
-      for (const move of outgoing.transferList) if (!transferList.includes(move)) transferList.push(move);
-      sent.push(job);
+    const message = buildBatchMessage(jobs, { threads: this.options.runtime !== 'process', knownFns: slot.knownFns, sendAlone: this.sendAlone });
+    for (const { job, error } of message.undescribable) this.fail(job, error, 'unsendable');
+    for (const { job, refusal } of message.refused) {
+      settleRefused(job, refusal); // nothing of it can be sent: not sent, not counted
+      this.outstanding--;
     }
+    for (const job of message.giveBack) this.queue.pushFront(job);
+    const { fns, requests, sent, unsendable, transferList } = message;
     if (sent.length === 0) return;
     const batch: Batch = { seq: ++slot.lastSeq, jobs: sent, unsendable, fnIds: fns.map(([id]) => id), settled: 0 };
     slot.inFlight.add(batch);

@@ -8,6 +8,7 @@
  */
 import type { SerializationError } from '../errors.js';
 import type { WorkerHandle } from '../internal/tinypool-worker.js';
+import type { SentBatch, WorkerProgress } from './crash-triage.js';
 import type { Job } from './engine.js';
 
 /**
@@ -54,6 +55,35 @@ export interface Slot {
   lastWords: readonly [number, number] | undefined;
   /** The uncaught error the worker said it dies of (see onLastWords). */
   deathCause: unknown;
+}
+
+/** A new worker's slot: nothing sent, nothing known; threads get their shared progress cell. */
+export function createSlot(handle: WorkerHandle, name: string, threads: boolean): Slot {
+  return {
+    handle,
+    name,
+    inFlight: new Set(),
+    knownFns: new Set(),
+    assigned: 0,
+    retiring: false,
+    initialized: false,
+    lastSeq: 0,
+    progress: threads ? new Int32Array(new SharedArrayBuffer(8)) : undefined,
+    lastWords: undefined,
+    deathCause: undefined,
+  };
+}
+
+/**
+ * Where a dead worker was, relative to the jobs still open in its batches (see crash-triage.ts):
+ * its shared progress cell (threads), else its last words; jobs settled from the last words are
+ * not open any more, so the job index counts from the first open one.
+ */
+export function openBatchesOf(slot: Slot, batches: readonly Batch[]): { open: SentBatch[]; progress: WorkerProgress } {
+  const open = batches.map((batch) => ({ seq: batch.seq, jobs: batch.jobs.slice(batch.settled), settled: batch.settled }));
+  const where = slot.progress ? ([slot.progress[0]!, slot.progress[1]!] as const) : slot.lastWords;
+  const at = where && open.find((batch) => batch.seq === where[0]);
+  return { open, progress: where && ([where[0], where[1] - (at?.settled ?? 0)] as const) };
 }
 
 /** Decides messages in flight and batch sizes from the measured time per job. */
