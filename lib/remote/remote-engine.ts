@@ -277,12 +277,10 @@ export class RemoteEngine implements Engine {
   }
 
   /**
-   * Whether to send now: the window is refilled in steps of a quarter of it, so that one
-   * `addBulk` carries several jobs instead of one per settled job (each is a Redis transaction
-   * and a pipeline). Three quarters of the window stay in Redis meanwhile, which keeps every
-   * worker fed (the window is meant to be ≥ 2 × the workers' slots, docs/distributed.md).
-   * Measured: remote `map` of 1,000,000 ints at chunksize 1,000, median of 6 interleaved runs
-   * 1.36 against 1.32 M items/s (within the noise of one run, but never more work).
+   * Whether to send now: the window is refilled in steps of a quarter of it, so one `addBulk`
+   * (a Redis transaction) carries several jobs; three quarters stay in Redis meanwhile, enough
+   * to keep the workers fed (docs/distributed.md, tuning). Remote `map`, 1,000,000 ints at
+   * chunksize 1,000: 1.36 against 1.32 M items/s, median of 6 interleaved runs.
    */
   private mayRefill(): boolean {
     return this.pending.size <= this.options.window - Math.max(1, this.options.window >> 2);
@@ -349,7 +347,7 @@ export class RemoteEngine implements Engine {
     const pending = this.pending.get(id);
     if (!pending) return;
     const worker = processedBy ?? 'an unknown worker';
-    this.remove(id);
+    this.remover.add(id); // removed from Redis soon, best effort (job-remover.ts)
     if (this.options.delivery === 'at-least-once' && pending.attempt <= this.options.retries && this.engineState !== 'terminated') {
       // Sent again under a new id: a late answer of this attempt is ignored.
       this.pending.delete(id);
@@ -374,7 +372,7 @@ export class RemoteEngine implements Engine {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    if (remove) this.remove(id);
+    if (remove) this.remover.add(id);
     // Rule 5 of lib/engine/engine.ts: a hook that throws is reported, the job counts as settled.
     callHook(() => how(pending.job));
     this.afterSettle();
@@ -390,11 +388,6 @@ export class RemoteEngine implements Engine {
       this.stopIfDone();
       this.wake();
     }
-  }
-
-  /** Removes a job from Redis soon, best effort (job-remover.ts). */
-  private remove(id: string): void {
-    this.remover.add(id);
   }
 
   private failEverything(reason: unknown): void {
