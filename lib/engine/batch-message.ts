@@ -1,9 +1,9 @@
 /**
- * One run message from a batch of jobs that the worker engine chose for a worker
- * (lib/engine/worker-engine.ts): each job's part of the message (`toOutgoingJob`,
+ * One run message, out and back. Out: from a batch of jobs that the worker engine chose for a
+ * worker (lib/engine/worker-engine.ts), each job's part of the message (`toOutgoingJob`,
  * lib/wire/job-message.ts), the definitions of the functions this worker does not know yet, and
- * the buffers to move. Jobs that cannot be part of it are returned, not settled: the engine
- * settles them (its job count and hooks are its own).
+ * the buffers to move; jobs that cannot be part of it are returned, not settled (the engine's
+ * job count is its own). Back: the answers settle the batch's jobs, in order.
  *
  * @module
  * @internal
@@ -11,9 +11,10 @@
 import type { SerializationError } from '../errors.js';
 import { describeFunction, type RegisteredFunction } from '../task-function.js';
 import type { Movable } from '../transfer.js';
-import { toOutgoingJob, type RefusedJob } from '../wire/job-message.js';
-import type { FunctionSpec, JobRequest } from '../wire/protocol.js';
-import type { Job } from './engine.js';
+import { toOutcomes, toOutgoingJob, type RefusedJob } from '../wire/job-message.js';
+import type { FunctionSpec, JobRequest, JobResponse } from '../wire/protocol.js';
+import { callHook, type Job } from './engine.js';
+import type { Batch } from './worker-slot.js';
 
 /** What the message carries, and what was left out of it. */
 export interface BatchMessage {
@@ -70,4 +71,23 @@ export function buildBatchMessage(jobs: readonly Job[], target: BatchTarget): Ba
     message.sent.push(job);
   }
   return message;
+}
+
+/**
+ * Settles the batch's jobs that `answers` covers and that are not settled yet (a dying worker's
+ * last words may have settled the first ones). Returns how many it settled.
+ */
+export function settleAnswers(batch: Batch, answers: readonly JobResponse[]): number {
+  const start = batch.settled;
+  const end = Math.min(answers.length, batch.jobs.length);
+  for (let i = start; i < end; i++) {
+    const job = batch.jobs[i]!;
+    const answer = answers[i]!;
+    const unsendable = batch.unsendable[i];
+    // Rule 5 of engine.ts: a hook that throws is reported, the job counts as settled.
+    if (job.settleValues && !answer.errors && !answer.refs && !unsendable) callHook(() => job.settleValues!(answer.values));
+    else callHook(() => job.settle(toOutcomes(answer, unsendable)));
+  }
+  batch.settled = Math.max(start, end);
+  return Math.max(0, end - start);
 }

@@ -17,15 +17,15 @@ import { decodeThrown } from '../wire/decode-thrown.js';
 import { describeFunction, toModuleUrl } from '../task-function.js';
 import { mainModuleUrl } from '../main-module.js';
 import { childNesting } from '../main-guard.js';
-import type { FunctionSpec, JobResponse, LastWords, WorkerResponse } from '../wire/protocol.js';
+import type { FunctionSpec, LastWords, WorkerResponse } from '../wire/protocol.js';
 import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
-import { callName, settleRefused, toOutcomes } from '../wire/job-message.js';
-import { buildBatchMessage } from './batch-message.js';
+import { callName, settleRefused } from '../wire/job-message.js';
+import { buildBatchMessage, settleAnswers } from './batch-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
-import { createSlot, MAX_IN_FLIGHT, openBatchesOf, Pacing, type Batch, type Slot } from './worker-slot.js';
+import { BATCH_BUDGET_MS, createSlot, MAX_IN_FLIGHT, openBatchesOf, Pacing, type Batch, type Slot } from './worker-slot.js';
 
 /** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
 const MAX_START_FAILURES = 3;
@@ -318,7 +318,8 @@ export class WorkerEngine implements Engine {
     slot.inFlight.add(batch);
     slot.assigned += sent.length;
     for (const job of sent) if (job.onStart) callHook(() => job.onStart!());
-    slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests }, transferList).then(
+    const budget = sent.length > 1 ? { budgetMs: BATCH_BUDGET_MS } : {}; // see onBatchDone
+    slot.handle.run({ type: 'run', seq: batch.seq, fns, jobs: requests, ...budget }, transferList).then(
       (response) => this.onBatchDone(slot, batch, response),
       (error: unknown) => this.onBatchRejected(slot, batch, error),
     );
@@ -332,24 +333,16 @@ export class WorkerEngine implements Engine {
     if (response.type !== 'run') return; // 'broken': its initializer failed, the jobs already failed with the pool
     for (const id of batch.fnIds) slot.knownFns.add(id);
     if (response.retire) slot.retiring = true;
-    this.pacing.measure(response.ms, batch.jobs.length);
+    this.pacing.measure(response.ms, Math.max(1, response.jobs.length));
     if (slot.lastWords?.[0] === batch.seq) slot.lastWords = undefined; // it lived on after all
-    this.settleFrom(batch, response.jobs);
-    this.afterBatch(slot);
-  }
-
-  /** Settles the batch's jobs that `answers` covers and that are not settled yet. */
-  private settleFrom(batch: Batch, answers: readonly JobResponse[]): void {
-    const end = Math.min(answers.length, batch.jobs.length);
-    for (let i = batch.settled; i < end; i++) {
-      const job = batch.jobs[i]!;
-      const answer = answers[i]!;
-      const unsendable = batch.unsendable[i];
-      if (job.settleValues && !answer.errors && !answer.refs && !unsendable) callHook(() => job.settleValues!(answer.values));
-      else callHook(() => job.settle(toOutcomes(answer, unsendable)));
-      this.outstanding--;
+    const settled = settleAnswers(batch, response.jobs); // hooks may submit: count after them
+    this.outstanding -= settled;
+    // Over its budget, the worker handed back the jobs it never started: to the head of the queue.
+    for (const job of batch.jobs.slice(batch.settled)) {
+      this.queue.pushFront(job);
+      slot.assigned--;
     }
-    batch.settled = Math.max(batch.settled, end);
+    this.afterBatch(slot);
   }
 
   /**
@@ -363,7 +356,8 @@ export class WorkerEngine implements Engine {
     if (words.error) slot.deathCause ??= decodeThrown(words.error);
     const batch = [...slot.inFlight].find((b) => b.seq === words.seq);
     if (!batch) return;
-    this.settleFrom(batch, words.answers);
+    const settled = settleAnswers(batch, words.answers); // hooks may submit: count after them
+    this.outstanding -= settled;
     slot.lastWords = [words.seq, words.running];
   }
 

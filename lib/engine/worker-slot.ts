@@ -23,6 +23,17 @@ const LONG_JOB_MS = 20;
 /** A batch of short jobs should take about this long, so message costs are amortised. */
 const TARGET_BATCH_MS = 2;
 const DEFAULT_MAX_BATCH = 256;
+/**
+ * Jobs measured shorter than this (ms) cost less than the message that carries them (a
+ * postMessage that wakes a sleeping worker costs 20-50 µs of the main thread here): spreading
+ * them over the workers buys no parallelism, only messages and wake-ups, so one worker takes
+ * the queued ones together. The estimate comes from earlier jobs and may not hold for the next
+ * ones: the batch carries a time budget ({@link BATCH_BUDGET_MS}) and the worker hands back the
+ * unstarted rest when it overruns it, so a wrong estimate ties at most one job to one worker.
+ */
+const SHORT_JOB_MS = 0.05;
+/** A batch sized from estimated job times hands back its unstarted jobs after this long (ms). */
+export const BATCH_BUDGET_MS = 4 * TARGET_BATCH_MS;
 /** Jobs sent together in one message to one worker. */
 export interface Batch {
   /** Sequence number of the message on its worker, from 1. */
@@ -108,8 +119,8 @@ export class Pacing {
   batchSize(queued: number, workers: number, assigned: number): number {
     if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
     const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const fairShare = Math.ceil(queued / (workers * MAX_IN_FLIGHT));
-    let size = Math.max(1, Math.min(byTime, fairShare, this.maxBatch));
+    const share = this.msPerJob < SHORT_JOB_MS ? queued : Math.ceil(queued / (workers * MAX_IN_FLIGHT));
+    let size = Math.max(1, Math.min(byTime, share, this.maxBatch));
     const limit = this.maxtasksperchild;
     if (limit !== undefined) size = Math.min(size, limit - assigned);
     return size;

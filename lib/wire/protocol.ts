@@ -65,6 +65,12 @@ export interface RunRequest {
   readonly seq: number;
   readonly fns: readonly (readonly [number, FunctionSpec])[];
   readonly jobs: readonly JobRequest[];
+  /**
+   * Set on a batch of several jobs sized from an estimated job time: once the batch has run this
+   * many ms, the worker answers with the jobs done and hands the others back unstarted (an
+   * estimate made on earlier jobs must not tie later, longer ones to one worker).
+   */
+  readonly budgetMs?: number;
 }
 
 export type WorkerRequest = InitRequest | RunRequest;
@@ -134,6 +140,7 @@ export type WorkerResponse =
   | { readonly type: 'init'; readonly error?: EncodedThrown; readonly stage?: 'modules' | 'initializer' }
   /** `ms`: how long the worker spent running the batch (for batch sizing). */
   /** `retire`: a task broke the worker's globals (see entry.ts); replace the worker. */
+  /** Fewer `jobs` than requested: the batch overran its `budgetMs`; the others never started. */
   | { readonly type: 'run'; readonly jobs: JobResponse[]; readonly ms: number; readonly retire?: true }
   /**
    * The answer to a run message after the initializer failed: nothing was run. The pool is broken

@@ -118,6 +118,8 @@ async function run(request: RunRequest): Promise<WorkerResponse> {
       progress[1] = i;
     }
     await runJob(request.jobs[i]!, moving, jobs);
+    // Over budget: the rest goes back to the engine unstarted (RunRequest.budgetMs).
+    if (request.budgetMs !== undefined && performance.now() - started > request.budgetMs) break;
   }
   const retire = undoThenPollution();
   return movableAnswer(bare({ type: 'run', jobs, ms: performance.now() - started, ...(retire ? { retire } : {}) }), moving);
