@@ -6,6 +6,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { inspect } from 'node:util';
 import type { AsyncResult, ResultCallbacks } from './async-result.js';
+import { awaitedCall } from './awaited-call.js';
 import type { Engine, TaskFunction } from './engine/engine.js';
 import type { IMapIterator, IMapOptions } from './imap/imap-iterator.js';
 import type { MapResult } from './map-result.js';
@@ -130,11 +131,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A): Promise<Awaited<R>> {
-    try {
-      return this.apply_async(fn, args).get();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return awaitedCall(() => this.apply_async(fn, args).get());
   }
 
   /**
@@ -172,11 +169,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   map<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksize?: number | null): Promise<Awaited<R>[]> {
-    try {
-      return this.map_async(fn, iterable, chunksize).get();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return awaitedCall(() => this.map_async(fn, iterable, chunksize).get());
   }
 
   /**
@@ -206,11 +199,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```
    */
   starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: Iterable<A>, chunksize?: number | null): Promise<Awaited<R>[]> {
-    try {
-      return this.starmap_async(fn, iterable, chunksize).get();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return awaitedCall(() => this.starmap_async(fn, iterable, chunksize).get());
   }
 
   /**

@@ -44,6 +44,25 @@ export class JobQueue {
     return undefined;
   }
 
+  /**
+   * Takes up to `size` waiting jobs for one message. A job in `alone` (its message once failed to
+   * send) goes in a message of its own, so only its own fault fails it.
+   */
+  take(size: number, alone: WeakSet<Job>): Job[] {
+    const jobs: Job[] = [];
+    while (jobs.length < size) {
+      const job = this.shift();
+      if (!job) break;
+      if (alone.has(job) && jobs.length > 0) {
+        this.pushFront(job);
+        break;
+      }
+      jobs.push(job);
+      if (alone.has(job)) break;
+    }
+    return jobs;
+  }
+
   /** Takes every waiting job, in order. */
   drain(): Job[] {
     const jobs: Job[] = [];

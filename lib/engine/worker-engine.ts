@@ -12,12 +12,10 @@
 import { EventEmitter } from 'eventemitter3';
 import { SerializationError, WorkerLostError } from '../errors.js';
 import { brokenPoolError, poolNotRunning, requireFunction } from '../validate.js';
-import { WorkerHandle, type WorkerExit } from '../internal/tinypool-worker.js';
+import type { WorkerExit } from '../internal/tinypool-worker.js';
 import { decodeThrown } from '../wire/decode-thrown.js';
-import { describeFunction, toModuleUrl } from '../task-function.js';
-import { mainModuleUrl } from '../main-module.js';
-import { childNesting } from '../main-guard.js';
-import type { FunctionSpec, LastWords, WorkerResponse } from '../wire/protocol.js';
+import { describeFunction } from '../task-function.js';
+import type { LastWords, WorkerResponse } from '../wire/protocol.js';
 import { errorText } from '../wire/sendable.js';
 import { triage } from './crash-triage.js';
 import { callHook, refuse, type Engine, type EngineState, type FailureKind, type Job, type TaskFunction, type WorkerExitInfo } from './engine.js';
@@ -25,7 +23,8 @@ import { callName, settleRefused } from '../wire/job-message.js';
 import { buildBatchMessage, settleAnswers } from './batch-message.js';
 import { CoalescedMicrotask, JobQueue } from './job-queue.js';
 import type { WorkerEngineOptions } from './worker-engine-options.js';
-import { BATCH_BUDGET_MS, createSlot, MAX_IN_FLIGHT, openBatchesOf, Pacing, type Batch, type Slot } from './worker-slot.js';
+import { BATCH_BUDGET_MS, MAX_IN_FLIGHT, openBatchesOf, Pacing, type Batch, type Slot } from './worker-slot.js';
+import { WorkerStarter, type StartupListener } from './worker-start.js';
 
 /** Workers in a row that may die while starting before the pool gives up (see onStartFailure). */
 const MAX_START_FAILURES = 3;
@@ -35,8 +34,6 @@ export class WorkerEngine implements Engine {
   readonly size: number;
   private engineState: EngineState = 'running';
   private readonly options: WorkerEngineOptions;
-  private readonly moduleUrls: readonly string[];
-  private readonly initializerSpec: FunctionSpec | null;
   /** Waiting jobs; jobs a dead worker never started go back to its front. */
   private readonly queue = new JobQueue();
   /** Jobs already given back once: if their next worker dies too, they fail (no crash loops). */
@@ -47,7 +44,17 @@ export class WorkerEngine implements Engine {
   private readonly events = new EventEmitter<{ workerExit: [WorkerExitInfo]; idle: [] }>();
   /** How many messages and jobs each worker gets, from measured job times. */
   private readonly pacing: Pacing;
-  private nextWorkerNumber = 1;
+  private readonly starter: WorkerStarter;
+  /** What the engine does as its workers start (see worker-start.ts). */
+  private readonly startup: StartupListener = {
+    onLastWords: (slot, words) => this.onLastWords(slot, words),
+    onReady: (slot) => {
+      slot.initialized = true;
+      this.startFailures = 0;
+      this.pumpSoon.schedule();
+    },
+    onInitFailed: (cause, message) => this.breakPool(cause, message),
+  };
   private readonly pumpSoon = new CoalescedMicrotask(() => this.pump());
   private brokenError: Error | undefined;
   /** Workers in a row that died before finishing start-up (see onStartFailure). */
@@ -59,9 +66,7 @@ export class WorkerEngine implements Engine {
     this.options = options;
     this.size = options.processes;
     this.pacing = new Pacing(options.maxBatch, options.maxtasksperchild);
-    this.moduleUrls = (options.modules ?? []).map(toModuleUrl);
-    // Throws TypeError now for an initializer that cannot be sent (bound or native function).
-    this.initializerSpec = options.initializer ? describeFunction(options.initializer).spec : null;
+    this.starter = new WorkerStarter(options); // throws TypeError for an initializer that cannot be sent
   }
 
   /** Starts every worker now (Pool); otherwise they start on demand (ProcessPoolExecutor, see pump). */
@@ -125,42 +130,10 @@ export class WorkerEngine implements Engine {
   // ---- workers -------------------------------------------------------------------------
 
   private startWorker(): void {
-    const runtime = this.options.runtime ?? 'thread';
-    const handle = new WorkerHandle({
-      runtime,
-      maxInFlight: MAX_IN_FLIGHT + 1, // + the init message
-      resourceLimits: this.options.resourceLimits,
-      onLastWords: (words) => this.onLastWords(slot, words),
-    });
-    const slot = createSlot(handle, `PoolWorker-${this.nextWorkerNumber++}`, runtime === 'thread');
+    const slot = this.starter.open(this.startup);
     this.slots.add(slot);
-    void handle.exited.then((exit) => this.onWorkerExit(slot, exit));
-    this.sendInit(slot);
-  }
-
-  private sendInit(slot: Slot): void {
-    const { initargs = [] } = this.options;
-    const progress = slot.progress ? { progress: slot.progress } : {};
-    const port = slot.handle.lastWordsPort;
-    slot.handle
-      .run({ type: 'init', name: slot.name, modules: this.moduleUrls, mainModule: mainModuleUrl(), nesting: childNesting(this.options.daemon === true), initializer: this.initializerSpec, initargs, ...progress, ...(port ? { lastWords: port } : {}) }, port ? [port] : [])
-      .then((response) => {
-        if (response.type === 'init' && response.error) {
-          const what = response.stage === 'modules' ? 'A task module failed to load' : 'A worker initializer failed';
-          this.breakPool(decodeThrown(response.error), `${what}, so the pool cannot run tasks; see the cause`);
-        } else {
-          slot.initialized = true;
-          this.startFailures = 0;
-          this.pumpSoon.schedule();
-        }
-      })
-      .catch((error: unknown) => {
-        // A worker that dies during init is reported through its exit; anything else means the
-        // init message itself could not be sent: the initargs can never reach a worker.
-        if (slot.handle.diedOf(error)) return;
-        const cause = new SerializationError(`Cannot send the initargs to a worker: ${errorText(error)}`);
-        this.breakPool(cause, 'The initargs cannot be sent to a worker, so the pool cannot run tasks; see the cause');
-      });
+    void slot.handle.exited.then((exit) => this.onWorkerExit(slot, exit));
+    this.starter.sendInit(slot, this.startup);
   }
 
   private onWorkerExit(slot: Slot, exit: WorkerExit): void {
@@ -288,20 +261,7 @@ export class WorkerEngine implements Engine {
   }
 
   private takeBatch(slot: Slot): Job[] {
-    const size = this.pacing.batchSize(this.queue.size, this.slots.size, slot.assigned);
-    const jobs: Job[] = [];
-    while (jobs.length < size) {
-      const job = this.queue.shift();
-      if (!job) break;
-      // A job whose message once failed to send goes alone, so only its own fault fails it.
-      if (this.sendAlone.has(job) && jobs.length > 0) {
-        this.queue.pushFront(job);
-        break;
-      }
-      jobs.push(job);
-      if (this.sendAlone.has(job)) break;
-    }
-    return jobs;
+    return this.queue.take(this.pacing.batchSize(this.queue.size, this.slots.size, slot.assigned), this.sendAlone);
   }
 
   private sendBatch(slot: Slot, jobs: Job[]): void {
