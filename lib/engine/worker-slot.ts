@@ -29,7 +29,8 @@ const DEFAULT_MAX_BATCH = 256;
  * them over the workers buys no parallelism, only messages and wake-ups, so one worker takes
  * the queued ones together. The estimate comes from earlier jobs and may not hold for the next
  * ones: the batch carries a time budget ({@link BATCH_BUDGET_MS}) and the worker hands back the
- * unstarted rest when it overruns it, so a wrong estimate ties at most one job to one worker.
+ * unstarted rest when it overruns it, so a wrong estimate ties at most one job to one worker; and
+ * only a few queued jobs (up to 2 × workers × MAX_IN_FLIGHT, an imap step) are taken together.
  */
 const SHORT_JOB_MS = 0.05;
 /** A batch sized from estimated job times hands back its unstarted jobs after this long (ms). */
@@ -119,7 +120,9 @@ export class Pacing {
   batchSize(queued: number, workers: number, assigned: number): number {
     if (this.msPerJob === undefined || this.maxBatch === 1) return 1;
     const byTime = Math.floor(TARGET_BATCH_MS / Math.max(this.msPerJob, 1e-3));
-    const share = this.msPerJob < SHORT_JOB_MS ? queued : Math.ceil(queued / (workers * MAX_IN_FLIGHT));
+    const fairShare = Math.ceil(queued / (workers * MAX_IN_FLIGHT));
+    // Only a few: should the estimate be wrong, a larger burst still starts on every worker at once.
+    const share = this.msPerJob < SHORT_JOB_MS && queued <= workers * MAX_IN_FLIGHT * 2 ? queued : fairShare;
     let size = Math.max(1, Math.min(byTime, share, this.maxBatch));
     const limit = this.maxtasksperchild;
     if (limit !== undefined) size = Math.min(size, limit - assigned);

@@ -13,7 +13,9 @@ describe('worker engine pacing: jobs per message', () => {
   it('gives jobs shorter than a message to one worker together (no parallelism to gain, only messages)', () => {
     const pacing = new Pacing(undefined, undefined);
     pacing.measure(0.01, 1); // 10 µs per job
-    expect(pacing.batchSize(16, 2, 0)).to.equal(16);
+    expect(pacing.batchSize(8, 2, 0)).to.equal(8);
+    // A larger burst is spread over the workers even so: the estimate may be wrong for it.
+    expect(pacing.batchSize(16, 2, 0)).to.equal(4);
     expect(pacing.batchSize(1000, 2, 0)).to.equal(200); // about 2 ms of work per message
   });
 
