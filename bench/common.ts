@@ -55,6 +55,11 @@ export function quantile(xs: number[], q: number): number {
 }
 
 /** CPython's default map chunksize: ceil(n / (4 * processes)). */
+/** Per-call latency metrics of `n` sequential calls that took `totalMs` in all, `latencies` each (ms). */
+export function latencyMetrics(totalMs: number, n: number, latencies: number[]): Metrics {
+  return { us_per_call: (totalMs / n) * 1e3, p50_us: median(latencies) * 1e3, p90_us: quantile(latencies, 0.9) * 1e3, p99_us: quantile(latencies, 0.99) * 1e3 };
+}
+
 export function defaultChunksize(n: number, processes: number): number {
   return Math.max(1, Math.ceil(n / (4 * processes)));
 }

@@ -9,7 +9,7 @@ import * as pypool from '../lib/index.js';
 import { Pool } from '../lib/index.js';
 import { cpuWork } from './cpu-work.js';
 import {
-  check, firstVsLater, quantile, ints, main, median, now, payload, range, sumOfSquares,
+  check, firstVsLater, latencyMetrics, ints, main, median, now, payload, range, sumOfSquares,
   type Metrics, type Params, type Workload,
 } from './common.js';
 
@@ -56,7 +56,7 @@ const workloads: Record<Params['workload'], Workload> = {
     }
     const total = now() - t0;
     await pool.terminate();
-    return { us_per_call: (total / n) * 1e3, p50_us: median(lat) * 1e3, p90_us: quantile(lat, 0.9) * 1e3, p99_us: quantile(lat, 0.99) * 1e3 };
+    return latencyMetrics(total, n, lat);
   },
 
   async apply_async_burst(p) {

@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { check, main, median, now, quantile } from '../common.js';
+import { check, latencyMetrics, main, now } from '../common.js';
 
 const file = new URL('./floor-worker.js', import.meta.url);
 
@@ -50,6 +50,6 @@ await main({
     }
     const total = now() - t0;
     await w.terminate();
-    return { us_per_call: (total / n) * 1e3, p50_us: median(lat) * 1e3, p90_us: quantile(lat, 0.9) * 1e3, p99_us: quantile(lat, 0.99) * 1e3 };
+    return latencyMetrics(total, n, lat);
   },
 });

@@ -7,7 +7,7 @@
  * have neither): split into chunks with CPython's default chunk size, one call per chunk.
  */
 import {
-  check, firstVsLater, quantile, defaultChunksize, ints, median, now, payload, range, sumOfSquares,
+  check, firstVsLater, latencyMetrics, defaultChunksize, ints, median, now, payload, range, sumOfSquares,
   type Params, type Workload,
 } from '../common.js';
 
@@ -46,7 +46,7 @@ export function queueWorkloads<P>(api: QueueApi<P>): Partial<Record<Params['work
       }
       const total = now() - t0;
       await api.stop(pool);
-      return { us_per_call: (total / n) * 1e3, p50_us: median(lat) * 1e3, p90_us: quantile(lat, 0.9) * 1e3, p99_us: quantile(lat, 0.99) * 1e3 };
+      return latencyMetrics(total, n, lat);
     },
 
     async apply_async_burst(p) {

@@ -23,39 +23,41 @@ async function inChild(body: string): Promise<string> {
   return stdout.trim();
 }
 
+/**
+ * The child's part of a case: `setup` defines `ex` (an executor), `gate()` and `it`, an iterator
+ * whose first item is ready and whose second waits for `gate()`; prints whether the first item
+ * could be collected once the caller dropped it.
+ */
+function releasesFirstItem(setup: string): Promise<string> {
+  return inChild(`
+    let gate; const wait = new Promise((r) => (gate = r));
+    ${setup}
+    let step = await it.next();
+    const ref = new WeakRef(step.value);
+    step = undefined;
+    const result = await collected(ref);
+    gate();
+    await it.next();
+    await ex.shutdown();
+    console.log(result ? 'collected' : 'alive');
+  `);
+}
+
 describe('futures: yielded items are not kept alive (bpo-14406)', function () {
   this.timeout(30_000);
 
   it('executor.map releases the value it yielded last before the next next()', async () => {
-    const out = await inChild(`
+    const out = await releasesFirstItem(`
       const ex = new lib.ThreadPoolExecutor(1);
-      let gate; const wait = new Promise((r) => (gate = r));
       const it = ex.map(async (i) => { if (i === 1) await wait; return { payload: new Array(1000).fill(i) }; }, [0, 1]);
-      let step = await it.next();
-      const ref = new WeakRef(step.value);
-      step = undefined;
-      const result = await collected(ref);
-      gate();
-      await it.next();
-      await ex.shutdown();
-      console.log(result ? 'collected' : 'alive');
     `);
     expect(out).to.equal('collected');
   });
 
   it('as_completed releases the future it yielded last before the next next()', async () => {
-    const out = await inChild(`
+    const out = await releasesFirstItem(`
       const ex = new lib.ThreadPoolExecutor(2);
-      let gate; const wait = new Promise((r) => (gate = r));
       const it = lib.as_completed([ex.submit(() => 1), ex.submit(async () => { await wait; return 2; })]);
-      let step = await it.next();
-      const ref = new WeakRef(step.value);
-      step = undefined;
-      const result = await collected(ref);
-      gate();
-      await it.next();
-      await ex.shutdown();
-      console.log(result ? 'collected' : 'alive');
     `);
     expect(out).to.equal('collected');
   });
